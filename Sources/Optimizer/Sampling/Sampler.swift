@@ -1,0 +1,49 @@
+/// Whether the primary metric is to be maximised or minimised (HyperDrive's `PrimaryMetricGoal`).
+public enum PrimaryMetricGoal: String, Sendable, Hashable, Codable, CaseIterable {
+    case maximize
+    case minimize
+
+    /// True when `a` is strictly better than `b` under this goal.
+    public func isBetter(_ a: Double, than b: Double) -> Bool {
+        self == .maximize ? a > b : a < b
+    }
+}
+
+/// What a sampler knows about one trial when it is asked for the next configuration.
+public struct SamplerObservation: Sendable, Hashable {
+    /// Trial index, 0-based, in the order trials were proposed.
+    public var trial: Int
+    public var configuration: Configuration
+    /// The trial's value for ranking (its best logged primary metric), `nil` when it logged none.
+    public var value: Double?
+    /// `true` while the trial is still queued or running (its result is not known yet).
+    public var isPending: Bool
+
+    public init(trial: Int, configuration: Configuration, value: Double?, isPending: Bool) {
+        self.trial = trial
+        self.configuration = configuration
+        self.value = value
+        self.isPending = isPending
+    }
+}
+
+/// An immutable snapshot of everything a sampler may use to decide the next configuration.
+public struct SamplerHistory: Sendable {
+    public var goal: PrimaryMetricGoal
+    /// Every trial proposed so far, finished and pending, in trial order.
+    public var observations: [SamplerObservation]
+
+    public init(goal: PrimaryMetricGoal, observations: [SamplerObservation] = []) {
+        self.goal = goal
+        self.observations = observations
+    }
+}
+
+/// Proposes configurations. Implementations: random (optionally Sobol), grid and Bayesian.
+///
+/// Randomness is derived from the sampler's seed and `trialIndex`, so the same history and
+/// index give the same proposal whether trials run serially or in parallel.
+public protocol Sampler: Sendable {
+    /// The configuration for trial `trialIndex`, or `nil` when the space is used up.
+    mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration?
+}
