@@ -1,0 +1,4 @@
+/// PLACEHOLDER — replaced by the search-space work (branch `space`).
+public struct SearchSpace: Sendable {
+    public init() {}
+}
