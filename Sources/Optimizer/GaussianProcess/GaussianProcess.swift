@@ -1,0 +1,211 @@
+import Foundation
+
+// Notation (Rasmussen & Williams 2006, Alg. 2.1):
+//   X: n×d training inputs (unit cube), y: n targets (the caller standardises them),
+//   K = k(X, X) + (σ²ₙ + jitter)·I = L·Lᵀ,  α = K⁻¹y.
+//   Z: m×d query points, K* = k(X, Z): n×m, V = L⁻¹K*: n×m.
+//   μ(Z) = K*ᵀα,  σ²(Z) = σ² − colsum(V ∘ V)        (latent f, without observation noise)
+
+/// Why a Gaussian process could not be built.
+public enum GaussianProcessError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Observation `index` (0-based) has a non-finite target.
+    case nonFiniteTarget(index: Int, value: Double)
+    /// Observation `index` has a non-finite input coordinate.
+    case nonFiniteInput(index: Int)
+    /// K stayed numerically indefinite even with the largest jitter.
+    case notPositiveDefinite(LAPACKError)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteTarget(let i, let v): return "observation \(i) has a non-finite value \(v)"
+        case .nonFiniteInput(let i): return "observation \(i) has a non-finite input coordinate"
+        case .notPositiveDefinite(let e): return "the kernel matrix could not be factorised: \(e)"
+        }
+    }
+}
+
+/// A Gaussian process conditioned on observations, with fixed hyperparameters (immutable;
+/// adding data returns a new value).
+public struct GaussianProcess: Sendable, Posterior {
+    /// X: n×d.
+    public let inputs: Matrix
+    /// y: n values, in the units given (zero prior mean).
+    public let targets: [Double]
+    public let hyperparameters: GaussianProcessHyperparameters
+    /// Extra diagonal added to K beyond σ²ₙ to make it factorisable (0 when none was needed).
+    public let jitter: Double
+    let factor: CholeskyFactor
+    /// α = K⁻¹y.
+    let alpha: [Double]
+
+    /// The jitter ladder, relative to σ²: tried in order until `dpotrf` succeeds. Duplicate
+    /// inputs with tiny noise make K singular; each rung trades a little accuracy for a factor.
+    static let jitterLadder: [Double] = [0, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2]
+
+    /// Conditions the prior on (X, y).
+    ///
+    /// n = 0 gives the prior (μ = 0, σ² = signal variance).
+    /// - Throws: ``GaussianProcessError`` naming a non-finite observation, or when K cannot be
+    ///   factorised even with the largest jitter.
+    /// - Complexity: one kernel build (one `dgemm`), n³/3 flops for `dpotrf` per rung tried.
+    public init(inputs: Matrix, targets: [Double], hyperparameters: GaussianProcessHyperparameters) throws(GaussianProcessError) {
+        precondition(inputs.rows == targets.count, "GaussianProcess: X is \(inputs.rows)×\(inputs.columns) but y has \(targets.count) values")
+        precondition(inputs.columns == hyperparameters.dimension || inputs.rows == 0,
+                     "GaussianProcess: X has d = \(inputs.columns), hyperparameters have d = \(hyperparameters.dimension)")
+        try Self.validate(inputs: inputs, targets: targets)
+        let kernel = hyperparameters.kernel
+        let base = kernel.covariance(inputs)
+        let n = inputs.rows
+        let noise = exp(hyperparameters.logNoiseVariance)
+        var lastError = LAPACKError.notPositiveDefinite(leadingMinor: 0)
+        for rung in Self.jitterLadder {
+            let jitter = rung * kernel.signalVariance
+            var k = base
+            for i in 0..<n { k.elements[i + i * n] += noise + jitter }
+            do {
+                let factor = try CholeskyFactor(factoring: k)
+                self.inputs = inputs
+                self.targets = targets
+                self.hyperparameters = hyperparameters
+                self.jitter = jitter
+                self.factor = factor
+                self.alpha = factor.solve(targets)
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        throw .notPositiveDefinite(lastError)
+    }
+
+    static func validate(inputs: Matrix, targets: [Double]) throws(GaussianProcessError) {
+        for (i, y) in targets.enumerated() where !y.isFinite { throw .nonFiniteTarget(index: i, value: y) }
+        for j in 0..<inputs.columns {
+            for i in 0..<inputs.rows where !inputs[i, j].isFinite { throw .nonFiniteInput(index: i) }
+        }
+    }
+
+    /// n, the number of observations.
+    public var count: Int { inputs.rows }
+    /// d.
+    public var dimension: Int { hyperparameters.dimension }
+
+    /// The same hyperparameters conditioned on k more observations, through an incremental
+    /// Cholesky append (O(n²k)) rather than a refactorisation (O(n³)).
+    ///
+    /// Falls back to a full rebuild (with the jitter ladder) when the Schur complement is not
+    /// numerically positive definite, e.g. when a new point duplicates an old one.
+    public func appending(inputs newInputs: Matrix, targets newTargets: [Double]) throws(GaussianProcessError) -> GaussianProcess {
+        precondition(newInputs.rows == newTargets.count && (newInputs.columns == dimension || newInputs.rows == 0),
+                     "GaussianProcess.appending: X is \(newInputs.rows)×\(newInputs.columns), y has \(newTargets.count)")
+        try Self.validate(inputs: newInputs, targets: newTargets)
+        let allInputs = inputs.appendingRows(newInputs)
+        let allTargets = targets + newTargets
+        let kernel = hyperparameters.kernel
+        var block = kernel.covariance(newInputs)
+        let extra = exp(hyperparameters.logNoiseVariance) + jitter
+        for i in 0..<newInputs.rows { block.elements[i + i * newInputs.rows] += extra }
+        do {
+            let grown = try factor.appending(cross: kernel.covariance(inputs, newInputs), block: block)
+            return GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters,
+                                   jitter: jitter, factor: grown)
+        } catch {
+            return try GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters)
+        }
+    }
+
+    private init(inputs: Matrix, targets: [Double], hyperparameters: GaussianProcessHyperparameters, jitter: Double, factor: CholeskyFactor) {
+        self.inputs = inputs
+        self.targets = targets
+        self.hyperparameters = hyperparameters
+        self.jitter = jitter
+        self.factor = factor
+        self.alpha = factor.solve(targets)
+    }
+
+    /// Posterior mean and latent variance at the rows of Z (m×d), with BLAS-3 calls only:
+    /// one `dgemm` for distances, one `dgemv` for the mean and one `dtrsm` against the whole
+    /// n×m block for the variance.
+    ///
+    /// ```
+    /// μ = K*ᵀα          σ² = σ²_f − Σₐ Vₐᵦ²,  V = L⁻¹K*
+    /// ```
+    /// - Complexity: 2nmd + 2nm + n²m flops.
+    public func predict(_ points: Matrix) -> PosteriorPrediction {
+        precondition(points.columns == dimension, "GaussianProcess.predict: Z is \(points.rows)×\(points.columns), d = \(dimension)")
+        let kernel = hyperparameters.kernel
+        let kStar = kernel.covariance(inputs, points)
+        return prediction(kStar: kStar, m: points.rows).0
+    }
+
+    private func prediction(kStar: Matrix, m: Int) -> (PosteriorPrediction, v: Matrix) {
+        let n = count
+        let s2 = hyperparameters.kernel.signalVariance
+        if n == 0 {
+            return (PosteriorPrediction(mean: Array(repeating: 0, count: m), variance: Array(repeating: s2, count: m)), kStar)
+        }
+        let mean = kStar.times(alpha, transposed: true)
+        let v = factor.solveTriangular(kStar)
+        var variance = [Double](repeating: s2, count: m)
+        v.elements.withUnsafeBufferPointer { p in
+            for b in 0..<m {
+                var s = 0.0
+                for a in 0..<n { let x = p[a + b * n]; s += x * x }
+                // Rounding can push σ² a few ulps below zero at training points; clamp.
+                variance[b] = max(s2 - s, 0)
+            }
+        }
+        return (PosteriorPrediction(mean: mean, variance: variance), v)
+    }
+
+    /// Mean, variance and their gradients with respect to each query point (m×d each).
+    ///
+    /// ```
+    /// H = h(R) (n×m),  A = diag(α)·H,  B = (K⁻¹K*) ∘ H = (L⁻ᵀV) ∘ H
+    /// ∂μᵦ/∂zᵦⱼ  = −(zᵦⱼ·Σₐ Aₐᵦ − (AᵀX)ᵦⱼ) / ℓⱼ²
+    /// ∂σ²ᵦ/∂zᵦⱼ = 2(zᵦⱼ·Σₐ Bₐᵦ − (BᵀX)ᵦⱼ) / ℓⱼ²
+    /// ```
+    /// - Complexity: that of ``predict(_:)`` plus one more `dtrsm` (n²m) and two `dgemm` (2nmd each).
+    public func predictWithGradient(_ points: Matrix) -> PosteriorPrediction {
+        precondition(points.columns == dimension, "GaussianProcess.predictWithGradient: Z is \(points.rows)×\(points.columns), d = \(dimension)")
+        let n = count, m = points.rows, d = dimension
+        let kernel = hyperparameters.kernel
+        let s2 = kernel.signalVariance
+        let r = MaternKernel.distances(kernel.scaled(inputs), kernel.scaled(points))
+        var kStar = r
+        var h = r
+        for i in r.elements.indices {
+            kStar.elements[i] = kernel.value(distance: r.elements[i], signalVariance: s2)
+            h.elements[i] = kernel.slope(distance: r.elements[i], signalVariance: s2)
+        }
+        var (prediction, v) = prediction(kStar: kStar, m: m)
+        var meanGradient = Matrix(rows: m, columns: d)
+        var varianceGradient = Matrix(rows: m, columns: d)
+        if n > 0 {
+            let beta = factor.solveTriangular(v, transposed: true)
+            var a = h, b = h
+            for col in 0..<m {
+                for row in 0..<n {
+                    a.elements[row + col * n] *= alpha[row]
+                    b.elements[row + col * n] *= beta.elements[row + col * n]
+                }
+            }
+            let ax = Matrix.product(a, inputs, transposeA: true)
+            let bx = Matrix.product(b, inputs, transposeA: true)
+            for col in 0..<m {
+                var sa = 0.0, sb = 0.0
+                for row in 0..<n { sa += a.elements[row + col * n]; sb += b.elements[row + col * n] }
+                for j in 0..<d {
+                    let invL2 = exp(-2 * kernel.logLengthScales[j])
+                    let z = points.elements[col + j * m]
+                    meanGradient.elements[col + j * m] = -(z * sa - ax.elements[col + j * m]) * invL2
+                    varianceGradient.elements[col + j * m] = prediction.variance[col] > 0
+                        ? 2 * (z * sb - bx.elements[col + j * m]) * invL2 : 0
+                }
+            }
+        }
+        prediction.meanGradient = meanGradient
+        prediction.varianceGradient = varianceGradient
+        return prediction
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// The hyperparameters of a Matérn-5/2 ARD Gaussian process, all on the log scale.
+///
+/// Packed order (used by the fit and by ``GaussianProcess/logMarginalLikelihood(inputs:targets:hyperparameters:)``):
+/// `[log ℓ₁, …, log ℓ_d, log σ², log σ²ₙ]`.
+public struct GaussianProcessHyperparameters: Sendable, Hashable, Codable {
+    /// log ℓⱼ, one per input dimension.
+    public var logLengthScales: [Double]
+    /// log σ² (signal variance).
+    public var logSignalVariance: Double
+    /// log σ²ₙ (observation-noise variance).
+    public var logNoiseVariance: Double
+
+    public init(logLengthScales: [Double], logSignalVariance: Double, logNoiseVariance: Double) {
+        self.logLengthScales = logLengthScales
+        self.logSignalVariance = logSignalVariance
+        self.logNoiseVariance = logNoiseVariance
+    }
+
+    /// A sane starting point for inputs in the unit cube and standardised outputs: every
+    /// length scale at the median of its prior (see ``GaussianProcessPrior``), σ² = 1, σ²ₙ = 10⁻³.
+    public static func initial(dimension d: Int, prior: GaussianProcessPrior = .init()) -> Self {
+        let mu = prior.lengthScaleLocation(dimension: d)
+        return Self(logLengthScales: Array(repeating: mu, count: d), logSignalVariance: 0, logNoiseVariance: log(1e-3))
+    }
+
+    /// Input dimension d.
+    public var dimension: Int { logLengthScales.count }
+
+    /// The packed vector `[log ℓ…, log σ², log σ²ₙ]`.
+    public var packed: [Double] { logLengthScales + [logSignalVariance, logNoiseVariance] }
+
+    /// Unpacks `[log ℓ…, log σ², log σ²ₙ]`.
+    public init(packed v: [Double]) {
+        precondition(v.count >= 2, "GaussianProcessHyperparameters: packed vector of length \(v.count)")
+        self.init(logLengthScales: Array(v[0..<(v.count - 2)]), logSignalVariance: v[v.count - 2], logNoiseVariance: v[v.count - 1])
+    }
+
+    var kernel: MaternKernel { MaternKernel(logLengthScales: logLengthScales, logSignalVariance: logSignalVariance) }
+}
+
+/// Weak priors on the log-hyperparameters, all Gaussian in log space (i.e. log-normal on the
+/// hyperparameters), so that fits with few points stay sane.
+///
+/// - Length scales: log ℓⱼ ~ N(√2 + ½·log d, √3²) — the dimension-scaled prior of Hvarfner,
+///   Hellsten & Nardi, "Vanilla Bayesian Optimization Performs Great in High Dimensions"
+///   (ICML 2024, §4), adopted as BoTorch's default in 0.12. Its median grows like √d, which keeps
+///   the model from over-fitting in higher dimensions.
+/// - Noise variance: log σ²ₙ ~ N(−4, 1) — the same paper's noise prior (BoTorch 0.12 default),
+///   on standardised outputs.
+/// - Signal variance: log σ² ~ N(0, 1) — our choice: outputs are standardised, so σ² ≈ 1 is
+///   expected a priori; the prior only keeps σ² from running away with 2–3 points.
+public struct GaussianProcessPrior: Sendable, Hashable, Codable {
+    public var lengthScaleLocationOffset: Double = 2.0.squareRoot()
+    public var lengthScaleScale: Double = 3.0.squareRoot()
+    public var logNoiseLocation: Double = -4
+    public var logNoiseScale: Double = 1
+    public var logSignalLocation: Double = 0
+    public var logSignalScale: Double = 1
+
+    public init() {}
+
+    /// Mean of log ℓ: √2 + ½ log d.
+    public func lengthScaleLocation(dimension d: Int) -> Double {
+        lengthScaleLocationOffset + 0.5 * log(Double(max(d, 1)))
+    }
+
+    /// Log prior density (up to a constant) and its gradient, in packed order.
+    ///
+    /// ```
+    /// log p(θ) = −½ Σ ((θᵢ − μᵢ)/sᵢ)²     ∂/∂θᵢ = −(θᵢ − μᵢ)/sᵢ²
+    /// ```
+    public func logDensity(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
+        let d = theta.count - 2
+        var value = 0.0
+        var gradient = [Double](repeating: 0, count: theta.count)
+        func add(_ i: Int, _ mu: Double, _ s: Double) {
+            let z = (theta[i] - mu) / s
+            value -= 0.5 * z * z
+            gradient[i] = -z / s
+        }
+        let mu = lengthScaleLocation(dimension: d)
+        for j in 0..<d { add(j, mu, lengthScaleScale) }
+        add(d, logSignalLocation, logSignalScale)
+        add(d + 1, logNoiseLocation, logNoiseScale)
+        return (value, gradient)
+    }
+}
