@@ -57,6 +57,8 @@ enum LBFGSTestSupport {
     /// One problem of lbfgs.json.
     struct FixtureProblem: Decodable, Sendable, CustomStringConvertible {
         var name: String
+        var reducedHessianMinEigenvalue: Double?
+        var reducedHessianMaxEigenvalue: Double?
         var objective: String
         var start: [Double]
         var lower: [Double?]
