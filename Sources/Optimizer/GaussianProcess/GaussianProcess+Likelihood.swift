@@ -39,8 +39,7 @@ extension GaussianProcess {
         for j in 0..<n {
             for i in j..<n {
                 let rij = i == j ? 0 : r.elements[i + j * n]
-                let kv = kernel.value(distance: rij, signalVariance: s2)
-                let hv = kernel.slope(distance: rij, signalVariance: s2)
+                let (kv, hv) = kernel.valueAndSlope(distance: rij, signalVariance: s2)
                 kf.elements[i + j * n] = kv; kf.elements[j + i * n] = kv
                 h.elements[i + j * n] = hv; h.elements[j + i * n] = hv
             }

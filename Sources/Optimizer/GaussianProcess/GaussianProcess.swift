@@ -175,8 +175,7 @@ public struct GaussianProcess: Sendable, Posterior {
         var kStar = r
         var h = r
         for i in r.elements.indices {
-            kStar.elements[i] = kernel.value(distance: r.elements[i], signalVariance: s2)
-            h.elements[i] = kernel.slope(distance: r.elements[i], signalVariance: s2)
+            (kStar.elements[i], h.elements[i]) = kernel.valueAndSlope(distance: r.elements[i], signalVariance: s2)
         }
         var (prediction, v) = prediction(kStar: kStar, m: m)
         var meanGradient = Matrix(rows: m, columns: d)

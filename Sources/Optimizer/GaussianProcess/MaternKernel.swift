@@ -34,11 +34,12 @@ public struct MaternKernel: Sendable, Hashable {
         return s2 * (1 + a + a * a / 3) * exp(-a)
     }
 
-    /// h(r) = −(dk/dr)/r.
+    /// k(r) and h(r) together, sharing one exp.
     @inline(__always)
-    func slope(distance r: Double, signalVariance s2: Double) -> Double {
+    func valueAndSlope(distance r: Double, signalVariance s2: Double) -> (value: Double, slope: Double) {
         let a = Self.sqrt5 * r
-        return s2 * (5.0 / 3.0) * (1 + a) * exp(-a)
+        let e = s2 * exp(-a)
+        return ((1 + a + a * a / 3) * e, (5.0 / 3.0) * (1 + a) * e)
     }
 
     /// The inputs divided column-wise by the length scales (x̂ = x ⊘ ℓ).

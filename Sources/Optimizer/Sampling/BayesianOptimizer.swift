@@ -1,0 +1,105 @@
+import Foundation
+
+// Notation: X is n×d (observed points in the unit cube), y the n observed values oriented so
+// that larger is better, P is k×d (pending points: proposed but without a result yet),
+// C the m×d candidate block. ỹ = (y − mean(y))/sd(y) are the standardised targets.
+
+/// How pending (running) trials enter the next suggestion.
+public enum PendingStrategy: String, Sendable, Hashable, Codable {
+    /// Kriging believer (Ginsbourger, Le Riche & Carraro 2010, "Kriging is well-suited to
+    /// parallelize optimization", §3.1): each pending point is added to the model with the
+    /// posterior mean as its value, with the same hyperparameters (an incremental Cholesky
+    /// append, O(n²k)). The variance at and near pending points collapses, so the next
+    /// suggestion goes elsewhere; the incumbent stays the best real observation.
+    case krigingBeliever
+    /// Ignore pending points (suggestions may pile up at concurrency > 1; for comparison only).
+    case ignore
+}
+
+/// Options of the Bayesian optimisation step.
+public struct BayesianOptimizerOptions: Sendable, Equatable {
+    public var fit = GaussianProcessFitOptions()
+    public var acquisition = AcquisitionMaximizerOptions()
+    /// Log EI (default) or plain EI.
+    public var logExpectedImprovement = true
+    public var pendingStrategy = PendingStrategy.krigingBeliever
+
+    public init() {}
+}
+
+/// One suggestion and how it was made.
+public struct BayesianSuggestion: Sendable {
+    /// The point to evaluate next, in the unit cube.
+    public var point: [Double]
+    /// The acquisition value at `point` (log EI in standardised units by default).
+    public var acquisitionValue: Double
+    /// The fitted hyperparameters (reused as the next warm start).
+    public var hyperparameters: GaussianProcessHyperparameters
+    /// Wall seconds spent fitting hyperparameters and conditioning.
+    public var fitSeconds: Double
+    /// Wall seconds spent maximising the acquisition.
+    public var acquisitionSeconds: Double
+    /// The hyperparameter fit's details.
+    public var fit: GaussianProcessFit
+    /// The maximiser's details.
+    public var maximum: AcquisitionMaximum
+}
+
+/// The Bayesian optimisation step on the unit cube: fit a Matérn-5/2 ARD GP to standardised
+/// values, account for pending points, and maximise (log) expected improvement.
+///
+/// Stateful only in its warm start: ``lastHyperparameters`` seeds the next fit.
+public struct BayesianOptimizer: Sendable {
+    public var options: BayesianOptimizerOptions
+    /// The previous fit's hyperparameters, used as a warm start when the dimension matches.
+    public var lastHyperparameters: GaussianProcessHyperparameters?
+
+    public init(options: BayesianOptimizerOptions = .init()) {
+        self.options = options
+    }
+
+    /// Suggests the next point.
+    ///
+    /// - Parameters:
+    ///   - observed: X, n×d, n ≥ 1.
+    ///   - values: y, n finite values, larger is better.
+    ///   - pending: k×d points already proposed and still running (may be empty).
+    ///   - candidates: m×d quasi-random points for the acquisition's first pass.
+    ///   - warm: reuse ``lastHyperparameters`` as a start (false = cold fit).
+    ///   - rng: seeds the fit's extra starts and subset.
+    /// - Throws: ``GaussianProcessError`` for non-finite observations or an unfittable model
+    ///   (the sampler above falls back to a random suggestion and records why).
+    public mutating func suggest(observed: Matrix, values: [Double], pending: Matrix? = nil, candidates: Matrix,
+                                 warm: Bool = true, using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> BayesianSuggestion {
+        let n = values.count
+        precondition(observed.rows == n && n >= 1, "BayesianOptimizer.suggest: X is \(observed.rows)×\(observed.columns) with \(n) values")
+        let clock = ContinuousClock()
+        let fitStart = clock.now
+        let mean = values.reduce(0, +) / Double(n)
+        let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(n - 1, 1))
+        // Constant outputs: sd 0 would divide by zero; unit scale keeps them at 0.
+        let sd = variance > 1e-24 ? variance.squareRoot() : 1
+        let standardised = values.map { ($0 - mean) / sd }
+        let fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
+                                          warmStart: warm ? lastHyperparameters : nil, using: &rng)
+        lastHyperparameters = fit.model.hyperparameters
+        var model = fit.model
+        if let pending, pending.rows > 0, options.pendingStrategy == .krigingBeliever {
+            let believed = model.predict(pending).mean
+            model = try model.appending(inputs: pending, targets: believed)
+        }
+        let fitSeconds = Self.seconds(clock.now - fitStart)
+        let acquisitionStart = clock.now
+        let incumbent = standardised.max()!
+        let ei = ExpectedImprovement(incumbent: incumbent, isLogarithmic: options.logExpectedImprovement)
+        let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates, options: options.acquisition)
+        return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value,
+                                  hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
+                                  acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
+                                  fit: fit, maximum: maximum)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}

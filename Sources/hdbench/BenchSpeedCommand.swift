@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Optimizer
+
+/// `hdbench bench speed`: time full Bayesian suggestions at a given history size.
+struct BenchSpeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "speed",
+        abstract: "Time Bayesian suggestions (hyperparameter fit + acquisition) on n observations in d dimensions.",
+        discussion: """
+        Builds a history of N quasi-random observations of Hartmann-6 (d = 6) or Ackley (other d), \
+        then times R suggestions from a cold start (or warm with --warm). Prints the median and \
+        minimum seconds, the BLAS build and thread count, and dpotrf GFLOP/s at n = N measured in \
+        the same run, as a baseline for ratios.
+        """
+    )
+
+    @Option(help: "Observations in the history.") var n: Int = 500
+    @Option(help: "Input dimension.") var d: Int = 6
+    @Option(help: "Timed suggestions.") var repeats: Int = 3
+    @Option(help: "Seed of the history and the sampler.") var seed: UInt64 = 0
+    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Flag(help: "Warm-start the hyperparameter fit from a preceding fit.") var warm = false
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard n >= 1 else { throw ValidationError("--n must be ≥ 1 (got \(n))") }
+        guard d >= 1 && d <= 100 else { throw ValidationError("--d must be in 1…100 (got \(d))") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1 (got \(repeats))") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
+    }
+
+    func run() throws {
+        var bench = SpeedBenchmark(n: n, d: d)
+        bench.repeats = repeats
+        bench.seed = seed
+        bench.threads = threads
+        bench.warm = warm
+        let r = try bench.run()
+        if json {
+            let object: [String: Any] = [
+                "n": r.n, "d": r.d, "fit_seconds": r.fitSeconds, "acquisition_seconds": r.acquisitionSeconds,
+                "suggest_seconds": r.suggestSeconds, "suggest_seconds_min": r.suggestSecondsMin,
+                "blas": r.blas, "threads": r.threads, "dpotrf_gflops": r.dpotrfGflops,
+                "function": r.function, "warm": r.warm, "repeats": r.repeats,
+                "fit_evaluations": r.fitEvaluations, "acquisition_rounds": r.acquisitionRounds,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("bench speed: n=\(r.n) d=\(r.d) function=\(r.function) \(r.warm ? "warm" : "cold") repeats=\(r.repeats)")
+            print("blas: \(r.blas)  threads: \(r.threads)  dpotrf(n=\(r.n)): \(fmt(r.dpotrfGflops)) GFLOP/s")
+            print("            median      min")
+            print("fit         \(fmt(r.fitSeconds))s  \(fmt(r.fitSecondsMin))s   (\(r.fitEvaluations) likelihood evaluations)")
+            print("acquisition \(fmt(r.acquisitionSeconds))s  \(fmt(r.acquisitionSecondsMin))s   (\(r.acquisitionRounds) batched rounds)")
+            print("suggest     \(fmt(r.suggestSeconds))s  \(fmt(r.suggestSecondsMin))s")
+        }
+    }
+
+    private func fmt(_ x: Double) -> String { String(format: "%8.4f", x) }
+}
