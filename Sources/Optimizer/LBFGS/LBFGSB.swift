@@ -17,7 +17,7 @@
 /// minimise f(x)  subject to  l ≤ x ≤ u      (lᵢ = −∞ or uᵢ = +∞ allowed)
 /// ```
 ///
-/// Each iteration (Byrd, Lu, Nocedal & Zhu 1995, §2 outline):
+/// Each iteration (Byrd, Lu, Nocedal & Zhu 1995; Nocedal & Wright 2006, §16.7 and §7.2):
 /// 1. the generalized Cauchy point xᶜ: first minimiser of the quadratic model
 ///    m(z) = gᵀ(z − x) + ½(z − x)ᵀB(z − x) along the projected steepest-descent path
 ///    P(x − t g) (§4);

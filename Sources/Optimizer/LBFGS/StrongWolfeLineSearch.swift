@@ -16,12 +16,14 @@
 ///
 /// It is the bracketing phase and `zoom` of Nocedal & Wright 2006, Algorithms 3.5 and 3.6,
 /// with trial steps from safeguarded cubic interpolation (N&W eq. 3.59) and two changes
-/// for bounded problems and failed evaluations:
+/// for bounded problems and failed evaluations, and two in zoom (see there):
 /// - Steps never exceed α_max. If α_max itself gives sufficient decrease and φ is still
 ///   decreasing there, α_max is accepted (the step reaches the box boundary; Moré & Thuente's
 ///   search, used by the original L-BFGS-B code, ends the same way).
 /// - A non-finite φ(α) (reported as +∞) fails sufficient decrease, so the search shrinks
 ///   the step; interpolation needs finite values, so such an interval is bisected.
+/// - Zoom trials are the cubic minimiser anywhere strictly inside the interval, with Moré &
+///   Thuente's bisection safeguard; ties in φ are decided by φ′.
 ///
 /// The search fails after `maxEvaluations` trials, or when the zoom interval has shrunk to
 /// rounding level. Every accepted step satisfies sufficient decrease, so it never increases f.
@@ -46,8 +48,9 @@ struct StrongWolfeLineSearch: Sendable {
     private enum Phase: Sendable {
         /// Algorithm 3.5: increasing steps until a bracket is found; holds the previous sample.
         case bracketing(previous: Sample)
-        /// Algorithm 3.6.
-        case zoom(low: Sample, high: Sample)
+        /// Algorithm 3.6. `widths` are |α_hi − α_lo| two updates ago and one update ago (the
+        /// first is +∞ right after bracketing), for the bisection safeguard.
+        case zoom(low: Sample, high: Sample, widths: (Double, Double))
     }
 
     let initialValue: Double
@@ -97,16 +100,18 @@ struct StrongWolfeLineSearch: Sendable {
         let current = Sample(step: trialStep, value: finite ? rawValue : .infinity, slope: finite ? rawSlope : .nan)
         let armijo = current.value <= initialValue + sufficientDecrease * current.step * initialSlope
         let strongCurvature = abs(current.slope) <= -curvature * initialSlope
+        var shrunkEnough = true
 
         switch phase {
         case .bracketing(let previous):
             // Algorithm 3.5. `previous.step > 0` is N&W's "i > 1".
+            let entryWidths = (Double.infinity, abs(current.step - previous.step))
             if !armijo || (previous.step > 0 && current.value >= previous.value) {
-                phase = .zoom(low: previous, high: current)
+                phase = .zoom(low: previous, high: current, widths: entryWidths)
             } else if strongCurvature {
                 return .accept
             } else if current.slope >= 0 {
-                phase = .zoom(low: current, high: previous)
+                phase = .zoom(low: current, high: previous, widths: entryWidths)
             } else if current.step >= maximumStep {
                 // Still descending at the box boundary with sufficient decrease: take it.
                 return .accept
@@ -127,19 +132,23 @@ struct StrongWolfeLineSearch: Sendable {
                 trialStep = next
                 return .evaluate
             }
-        case .zoom(var low, var high):
-            // Algorithm 3.6.
-            if !armijo || current.value >= low.value {
+        case .zoom(var low, var high, let widths):
+            // Algorithm 3.6, except that a tie φ(α_j) = φ(α_lo) is decided by the derivative
+            // (N&W move α_j to α_hi): near the minimiser the values agree to rounding and only
+            // φ′ still tells the steps apart. α_lo stays a lowest-value step either way.
+            if !armijo || current.value > low.value {
                 high = current
             } else {
                 if strongCurvature { return .accept }
                 if current.slope * (high.step - low.step) >= 0 { high = low }
                 low = current
             }
-            phase = .zoom(low: low, high: high)
+            let newWidth = abs(high.step - low.step)
+            shrunkEnough = newWidth < 0.66 * widths.0
+            phase = .zoom(low: low, high: high, widths: (widths.1, newWidth))
         }
 
-        guard case .zoom(let low, let high) = phase else { return .fail("unreachable line-search phase") }
+        guard case .zoom(let low, let high, _) = phase else { return .fail("unreachable line-search phase") }
         guard evaluations < maxEvaluations else {
             return .fail("no strong Wolfe step after \(evaluations) evaluations (interval [\(min(low.step, high.step)), \(max(low.step, high.step))])")
         }
@@ -148,17 +157,18 @@ struct StrongWolfeLineSearch: Sendable {
         guard abs(width) > 4 * Double.ulpOfOne * max(abs(low.step), abs(high.step)) else {
             return .fail("zoom interval shrank to rounding level at step \(low.step)")
         }
-        // Safeguard: keep the trial in the middle 80 % of the interval so it shrinks by at
-        // least 10 % per evaluation (N&W §3.5 recommend such a safeguard for zoom).
-        let a = low.step + 0.1 * width
-        let b = low.step + 0.9 * width
-        var next: Double
-        if high.value.isFinite, let cubic = Self.cubicMinimizer(low, high) {
-            next = min(max(cubic, min(a, b)), max(a, b))
-        } else {
-            next = low.step + 0.5 * width
+        // Trial: the cubic minimiser if it lies strictly inside the interval, else bisection.
+        // Safeguard (Moré & Thuente 1994): bisect whenever the interval has not shrunk to
+        // 2/3 of its width two zoom steps ago, so it shrinks geometrically even when the
+        // interpolant keeps landing next to one end. Unlike clamping trials away from the
+        // ends, this lets the cubic step land right next to α_lo, where the minimiser
+        // usually is. An interval whose far end is +∞ (failed evaluation) is bisected.
+        let bisection = low.step + 0.5 * width
+        var next = bisection
+        if shrunkEnough, let cubic = Self.cubicMinimizer(low, high),
+           cubic > min(low.step, high.step), cubic < max(low.step, high.step) {
+            next = cubic
         }
-        if !next.isFinite { next = low.step + 0.5 * width }
         trialStep = next
         return .evaluate
     }
