@@ -1,0 +1,96 @@
+/// `value` as it is substituted into a trial's shell command (SPEC §6).
+///
+/// - Integers: decimal, no ".0" (`3`).
+/// - Doubles: shortest round-trip form (`0.001`, `1e-05`, `1e+16`, `inf`, `nan`); Python's
+///   `float()` parses all of them.
+/// - Strings: verbatim when non-empty and made only of `[A-Za-z0-9_.,:/=+@%-]`; otherwise
+///   single-quoted for `/bin/sh` with each `'` written as `'\''`, so a value can never inject
+///   shell code (`a b; rm -rf /` → `'a b; rm -rf /'`).
+/// - Nested-choice mappings: compact JSON (see ``ParameterValue/jsonText``), then quoted.
+public func renderedForShell(_ value: ParameterValue) -> String {
+    switch value {
+    case .int(let i): return String(i)
+    case .double(let x): return ParameterValue.shortestText(x)
+    case .string(let s): return shellQuoted(s)
+    case .mapping: return shellQuoted(value.jsonText)
+    }
+}
+
+/// `text` unchanged when it is non-empty and made only of `[A-Za-z0-9_.,:/=+@%-]`, else
+/// single-quoted for `/bin/sh`.
+public func shellQuoted(_ text: String) -> String {
+    if !text.isEmpty, text.unicodeScalars.allSatisfy(isShellSafe) { return text }
+    return "'" + text.replacingAllOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+private func isShellSafe(_ c: Unicode.Scalar) -> Bool {
+    switch c {
+    case "a"..."z", "A"..."Z", "0"..."9": return true
+    case "_", ".", ",", ":", "/", "=", "+", "@", "%", "-": return true
+    default: return false
+    }
+}
+
+extension String {
+    fileprivate func replacingAllOccurrences(of target: Character, with replacement: String) -> String {
+        var result = ""
+        result.reserveCapacity(count)
+        for c in self {
+            if c == target { result += replacement } else { result.append(c) }
+        }
+        return result
+    }
+}
+
+extension ParameterValue {
+    /// Shortest round-trip text of a double (Swift's `description`: `0.1`, `1e-05`, `2.0`).
+    static func shortestText(_ x: Double) -> String { x.description }
+
+    /// Compact JSON: numbers as in ``renderedForShell(_:)``, strings JSON-escaped, mappings as
+    /// objects in the order written. Non-finite doubles are written `Infinity`, `-Infinity`,
+    /// `NaN` (as Python's `json` module reads and writes them).
+    public var jsonText: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .double(let x):
+            if x.isNaN { return "NaN" }
+            if x.isInfinite { return x < 0 ? "-Infinity" : "Infinity" }
+            return Self.shortestText(x)
+        case .string(let s): return Self.jsonQuoted(s)
+        case .mapping(let entries):
+            return "{" + entries.map { Self.jsonQuoted($0.name) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+        }
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonQuoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension Configuration {
+    /// The configuration as one compact JSON object, parameters in order
+    /// (`{"lr":0.001,"layers":2}`): the line format of `hdbench sample`.
+    public var jsonText: String {
+        "{" + zip(names, values).map { ParameterValue.jsonQuoted($0) + ":" + $1.jsonText }.joined(separator: ",") + "}"
+    }
+}
