@@ -1,0 +1,89 @@
+import Foundation
+
+/// Bayesian sampling: a quasi-random initial design, then a Gaussian-process surrogate over the
+/// encoded space (``SearchSpaceEncoding``) with log expected improvement maximised by
+/// multistart L-BFGS-B (``BayesianOptimizer``).
+///
+/// - Initial design: the first `initialDesignSize` trials (default max(5, 2·D), D the encoded
+///   dimension) are drawn independently from the search space, seeded per trial.
+/// - Orientation: values are negated when minimising, so the surrogate always maximises.
+/// - Pending trials enter by kriging believer (``PendingStrategy``), so concurrent suggestions
+///   do not pile onto one point.
+/// - In an all-discrete space a configuration already finished or pending is never proposed
+///   again: the maximiser's other runs are tried in order of acquisition, then an unused
+///   configuration is drawn at random; the sampler returns `nil` when the space is used up.
+/// - Degrade, never die: if the surrogate cannot be fitted, the suggestion is a random draw and
+///   ``fallbackReasons`` records why (keyed by trial index).
+public struct BayesianSampler: Sampler {
+    public let space: SearchSpace
+    public let encoding: SearchSpaceEncoding
+    public let seed: UInt64
+    /// Trials drawn before the surrogate is used.
+    public var initialDesignSize: Int
+    /// The optimisation step, carrying the warm start between suggestions.
+    public var optimizer: BayesianOptimizer
+    /// Why a suggestion fell back to a random draw, by trial index.
+    public private(set) var fallbackReasons: [Int: String] = [:]
+
+    public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, options: BayesianOptimizerOptions = .init()) {
+        self.space = space
+        self.encoding = SearchSpaceEncoding(space)
+        self.seed = seed
+        self.initialDesignSize = initialDesignSize ?? max(5, 2 * encoding.dimension)
+        self.optimizer = BayesianOptimizer(options: options)
+    }
+
+    public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
+        var rng = SplitMix64(seed: seed, stream: UInt64(trialIndex))
+        let used = Set(history.observations.map(\.configuration))
+        if let cardinality = space.cardinality, used.count >= cardinality { return nil }
+        let finished = history.observations.filter { !$0.isPending && ($0.value?.isFinite ?? false) }
+        if finished.count < initialDesignSize {
+            return randomUnused(used: used, using: &rng)
+        }
+        let d = encoding.dimension
+        var x = Matrix(rows: finished.count, columns: d)
+        for (i, o) in finished.enumerated() {
+            let e = encoding.encode(o.configuration)
+            for j in 0..<d { x[i, j] = e[j] }
+        }
+        let sign: Double = history.goal == .maximize ? 1 : -1
+        let y = finished.map { sign * $0.value! }
+        let pendingConfigurations = history.observations.filter(\.isPending).map(\.configuration)
+        var pending = Matrix(rows: pendingConfigurations.count, columns: d)
+        for (i, c) in pendingConfigurations.enumerated() {
+            let e = encoding.encode(c)
+            for j in 0..<d { pending[i, j] = e[j] }
+        }
+        let candidates = QuasiRandom.unitCube(count: optimizer.options.acquisition.candidateCount, dimension: d,
+                                              seed: seed &+ UInt64(trialIndex) &* 0x9E37_79B9)
+        let suggestion: BayesianSuggestion
+        do {
+            suggestion = try optimizer.suggest(observed: x, values: y, pending: pending, candidates: candidates, using: &rng)
+        } catch {
+            fallbackReasons[trialIndex] = "surrogate could not be fitted (\(error)); drew a random configuration"
+            return randomUnused(used: used, using: &rng)
+        }
+        var ranked = [(suggestion.maximum.value, suggestion.point)]
+        ranked += suggestion.maximum.runs.filter { $0.value.isFinite }.sorted { $0.value < $1.value }.map { (-$0.value, $0.x) }
+        for (_, point) in ranked {
+            let configuration = encoding.decode(point)
+            if space.cardinality == nil || !used.contains(configuration) { return configuration }
+        }
+        fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"
+        return randomUnused(used: used, using: &rng)
+    }
+
+    /// A random configuration, not in `used` when the space is finite (nil when none is left).
+    private func randomUnused(used: Set<Configuration>, using rng: inout SplitMix64) -> Configuration? {
+        guard let cardinality = space.cardinality else { return space.sample(using: &rng) }
+        if used.count >= cardinality { return nil }
+        // Rejection while the space is mostly free; enumerate when it is nearly used up.
+        for _ in 0..<64 {
+            let c = space.sample(using: &rng)
+            if !used.contains(c) { return c }
+        }
+        let free = (space.allConfigurations() ?? []).filter { !used.contains($0) }
+        return free.isEmpty ? nil : free[Int.random(in: 0..<free.count, using: &rng)]
+    }
+}
