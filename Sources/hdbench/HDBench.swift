@@ -18,6 +18,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: suggestion speed and sampler quality.",
-        subcommands: [BenchSpeedCommand.self]
+        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self]
     )
 }

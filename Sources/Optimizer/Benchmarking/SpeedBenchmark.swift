@@ -74,8 +74,8 @@ public struct SpeedBenchmark: Sendable {
             last = s
         }
         return Result(n: n, d: d, function: f.name,
-                      fitSeconds: median(fits), acquisitionSeconds: median(acquisitions),
-                      suggestSeconds: median(totals), suggestSecondsMin: totals.min()!,
+                      fitSeconds: quantile(fits, 0.5), acquisitionSeconds: quantile(acquisitions, 0.5),
+                      suggestSeconds: quantile(totals, 0.5), suggestSecondsMin: totals.min()!,
                       fitSecondsMin: fits.min()!, acquisitionSecondsMin: acquisitions.min()!,
                       blas: BLAS.configuration, threads: BLAS.threadCount,
                       dpotrfGflops: Self.dpotrfGflops(n: n, seed: seed), repeats: repeats, warm: warm,
@@ -104,9 +104,4 @@ public struct SpeedBenchmark: Sendable {
         }
         return Double(n) * Double(n) * Double(n) / 3 / best / 1e9
     }
-}
-
-func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }

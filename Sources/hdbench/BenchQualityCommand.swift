@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Optimizer
+
+/// `hdbench bench quality`: regret of a sampler on a test problem over several seeds.
+struct BenchQualityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality",
+        abstract: "Run full optimisations of a test problem and report log10 simple regret over seeds.",
+        discussion: "Problems: \(QualityProblem.names.joined(separator: ", ")). JSON follows Benchmarks/peers/README.md."
+    )
+
+    @Option(help: "Test problem.") var problem: String
+    @Option(help: "random, sobol or bayesian.") var sampler: String
+    @Option(help: "Evaluations per run.") var budget: Int = 100
+    @Option(help: "Runs (seeds 0..<S).") var seeds: Int = 10
+    @Option(help: "Trials proposed per batch (the others pending).") var concurrency: Int = 1
+    @Option(help: "Write JSON to this file ('-' for standard output).") var json: String?
+
+    func validate() throws {
+        guard QualityProblem.named(problem) != nil else {
+            throw ValidationError("--problem '\(problem)' is unknown; use one of \(QualityProblem.names.joined(separator: ", "))")
+        }
+        guard ["random", "sobol", "bayesian"].contains(sampler) else { throw ValidationError("--sampler must be random, sobol or bayesian") }
+        guard budget >= 1, seeds >= 1, concurrency >= 1 else { throw ValidationError("--budget, --seeds and --concurrency must be ≥ 1") }
+    }
+
+    func run() throws {
+        BLAS.setThreadCount(1)
+        var bench = QualityBenchmark(problem: QualityProblem.named(problem)!, sampler: sampler, budget: budget, seeds: seeds)
+        bench.concurrency = concurrency
+        let r = try bench.run()
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let data = try encoder.encode(r)
+            if json == "-" { print(String(decoding: data, as: UTF8.self)) } else { try data.write(to: URL(fileURLWithPath: json)) }
+            if json == "-" { return }
+        }
+        print("\(r.problem) \(r.sampler) budget=\(r.budget) seeds=\(r.seeds) concurrency=\(r.concurrency)  \(String(format: "%.4f", r.secondsPerSuggestion)) s/suggestion")
+        print("evals   median    q25     q75   (log10 simple regret)")
+        for (i, k) in r.checkpoints.enumerated() {
+            print(String(format: "%5d  %7.3f %7.3f %7.3f", k, r.log10Regret.median[i], r.log10Regret.q25[i], r.log10Regret.q75[i]))
+        }
+    }
+}
+
+/// `hdbench bench compare`: a side-by-side table of quality results.
+struct BenchCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Print quality results (ours and the Python peers') side by side: median log10 regret."
+    )
+
+    @Argument(help: "Quality JSON files.") var files: [String]
+    @Option(help: "Evaluation counts to show (comma-separated).") var at: String = "50,100"
+
+    func run() throws {
+        struct Row: Decodable {
+            var problem: String, sampler: String, seeds: Int, checkpoints: [Int]
+            var log10_regret: [String: [Double]]
+        }
+        var rows: [Row] = []
+        for f in files {
+            do {
+                rows.append(try JSONDecoder().decode(Row.self, from: Data(contentsOf: URL(fileURLWithPath: f))))
+            } catch {
+                throw ValidationError("\(f): not a quality result (\(error))")
+            }
+        }
+        let points = at.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let samplers = Array(Set(rows.map(\.sampler))).sorted()
+        let problems = Array(Set(rows.map(\.problem))).sorted()
+        for k in points {
+            print("median log10 simple regret after \(k) evaluations (seeds in brackets)")
+            print("problem".padding(toLength: 18, withPad: " ", startingAt: 0) + samplers.map { $0.padding(toLength: 20, withPad: " ", startingAt: 0) }.joined())
+            for p in problems {
+                var line = p.padding(toLength: 18, withPad: " ", startingAt: 0)
+                for s in samplers {
+                    var cell = "—"
+                    if let r = rows.first(where: { $0.problem == p && $0.sampler == s }),
+                       let i = r.checkpoints.firstIndex(of: k), let m = r.log10_regret["median"]?[i] {
+                        cell = String(format: "%.2f [%d]", m, r.seeds)
+                    }
+                    line += cell.padding(toLength: 20, withPad: " ", startingAt: 0)
+                }
+                print(line)
+            }
+            print("")
+        }
+    }
+}
