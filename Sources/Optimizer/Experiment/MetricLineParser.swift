@@ -147,6 +147,9 @@ public enum MetricLineParser {
         init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
+            guard container.contains(.value) else {
+                throw DecodingError.keyNotFound(CodingKeys.value, .init(codingPath: [], debugDescription: "missing value"))
+            }
             if let number = try? container.decode(Double.self, forKey: .value) {
                 value = number
             } else if let text = try? container.decode(String.self, forKey: .value), let number = MetricLineParser.parseNumber(text) {
