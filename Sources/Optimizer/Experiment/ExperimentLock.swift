@@ -28,3 +28,22 @@ final class ExperimentLock: Sendable {
         close(descriptor)
     }
 }
+
+extension ExperimentStore {
+    /// `true` while an hdbench process runs this experiment (holds its lock). A store whose
+    /// status is still `running` but that no process holds was interrupted (`--resume` continues it).
+    public func isSweepRunning() -> Bool {
+        let descriptor = openForReading(directory.appendingPathComponent("sweep.lock").path)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
+    }
+}
+
+private func openForReading(_ path: String) -> Int32 {
+    open(path, O_RDONLY | O_CLOEXEC)
+}

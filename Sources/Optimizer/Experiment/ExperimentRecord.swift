@@ -90,3 +90,12 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension ExperimentRecord {
+    /// The stored resolved configuration, decoded; `nil` for a sweep defined before it was stored.
+    public var resolvedConfiguration: ResolvedSweepConfiguration? {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try? decoder.decode(ResolvedSweepConfiguration.self, from: Data(configurationJSON.utf8))
+    }
+}

@@ -61,7 +61,10 @@ public actor SweepRunner {
     private var pendingMetrics: [MetricRecord] = []
     private var pendingDiagnostics: [DiagnosticRecord] = []
     private var pendingDecisions: [StopDecisionRecord] = []
-    private var emit: @Sendable (SweepEvent) -> Void = { _ in }
+    /// Events wait here until what they report is committed, so anything a listener has seen
+    /// is in the store even if hdbench is killed right after.
+    private var pendingEvents: [SweepEvent] = []
+    private var listener: @Sendable (SweepEvent) -> Void = { _ in }
 
     /// - Parameters:
     ///   - definition: the sweep (limits, objective, trial command, early-termination spec).
@@ -105,7 +108,7 @@ public actor SweepRunner {
     public func run(events: @escaping @Sendable (SweepEvent) -> Void = { _ in }) async throws -> SweepSummary {
         precondition(!hasRun, "SweepRunner.run(events:) may be called once")
         hasRun = true
-        emit = events
+        listener = events
         let startTime = Date()
         TrialProcess.becomeChildSubreaper()
         let lock = try ExperimentLock(directory: store.directory)
@@ -120,6 +123,8 @@ public actor SweepRunner {
         for warning in definition.warnings {
             record(DiagnosticRecord(trial: nil, message: warning))
         }
+        try flush()
+        deliverEvents()
 
         let deadline = definition.limits.timeout.map { startTime.addingTimeInterval($0) }
         do {
@@ -135,17 +140,21 @@ public actor SweepRunner {
                 if end == nil { try startTrials() }
                 try pollRunning()
                 try flush()
+                deliverEvents()
                 if running.isEmpty && (end != nil || !canStartMore) { break }
                 await Self.sleep(options.pollInterval)
             }
         } catch {
             killAll()
             try? flush()
+            deliverEvents()
             try? store.setExperimentStatus(.failed, reason: "\(error)")
             throw error
         }
 
         let (status, reason) = end ?? (.completed, samplerDone ?? "all \(definition.limits.maxTotalTrials) trials run")
+        try flush()
+        deliverEvents()
         try store.setExperimentStatus(status, reason: reason)
         let results = try store.results()
         return SweepSummary(directory: store.directory, objective: definition.objective, status: status, reason: reason,
@@ -161,8 +170,12 @@ public actor SweepRunner {
         let stored = try store.trials()
         guard !stored.isEmpty else { return false }
         let primary = definition.objective.primaryMetric
-        for metric in try store.metrics(name: primary) where !metric.duplicate && !metric.afterStop {
-            curves[metric.trial, default: []].append(metric.value)
+        var lastActivity: [Int: Date] = [:]
+        for metric in try store.metrics() {
+            lastActivity[metric.trial] = max(lastActivity[metric.trial] ?? metric.time, metric.time)
+            if metric.name == primary && !metric.duplicate && !metric.afterStop {
+                curves[metric.trial, default: []].append(metric.value)
+            }
         }
         stopped = Set(try store.stopDecisions().map(\.trial))
         let now = Date()
@@ -172,7 +185,7 @@ public actor SweepRunner {
                 let was = trial.status.rawValue
                 trial.status = .interrupted
                 trial.reason = "hdbench stopped while this trial was \(was); --resume runs its parameters again"
-                trial.ended = now
+                trial.ended = lastActivity[trial.id] ?? trial.started ?? now  // the last sign of life
                 try store.save(trial)
                 emit(.trialFinished(trial, value: bestValue(of: trial.id)))
             }
@@ -531,6 +544,16 @@ public actor SweepRunner {
     private func record(_ diagnostic: DiagnosticRecord) {
         pendingDiagnostics.append(diagnostic)
         emit(.diagnostic(diagnostic))
+    }
+
+    private func emit(_ event: SweepEvent) {
+        pendingEvents.append(event)
+    }
+
+    private func deliverEvents() {
+        let events = pendingEvents
+        pendingEvents.removeAll(keepingCapacity: true)
+        for event in events { listener(event) }
     }
 
     private func flush() throws {

@@ -75,8 +75,9 @@ extension TrialRendering {
         return result + rest
     }
 
-    // TEMPORARY until space branch
-    static func temporaryPlainText(_ value: ParameterValue) -> String {
+    /// TEMPORARY until space branch: a value as plain text (integers without ".0", reals in
+    /// shortest round-trip form, strings verbatim, nested choices as compact JSON).
+    public static func temporaryPlainText(_ value: ParameterValue) -> String {
         switch value {
         case .int(let integer): return String(integer)
         case .double(let real): return "\(real)"
