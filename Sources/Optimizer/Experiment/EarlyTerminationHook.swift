@@ -4,7 +4,9 @@
 ///
 /// Mirrors the policies' `TrialCurve` field for field, so an adapter is a one-liner.
 public struct PrimaryMetricCurve: Sendable, Hashable {
+    /// The trial's id.
     public var trial: Int
+    /// Primary-metric values in report order (n = count).
     public var values: [Double]
     /// `true` while the trial's process runs.
     public var isRunning: Bool
@@ -18,7 +20,9 @@ public struct PrimaryMetricCurve: Sendable, Hashable {
 
 /// Every started trial's primary-metric curve at one moment (running and ended trials).
 public struct PrimaryMetricSnapshot: Sendable, Hashable {
+    /// The direction in which the primary metric improves.
     public var goal: PrimaryMetricGoal
+    /// One curve per started trial, by trial id.
     public var curves: [PrimaryMetricCurve]
 
     public init(goal: PrimaryMetricGoal, curves: [PrimaryMetricCurve]) {
@@ -47,6 +51,7 @@ public struct TrialStopDecision: Sendable, Hashable {
 /// arrive afterwards are stored flagged `after_stop`. Policies do their own
 /// `evaluation_interval` / `delay_evaluation` checks.
 public struct EarlyTerminationHook: Sendable {
+    /// The decision for the trial with the given id; `nil` to let it run.
     public var decide: @Sendable (_ snapshot: PrimaryMetricSnapshot, _ trial: Int) -> TrialStopDecision?
 
     public init(decide: @escaping @Sendable (_ snapshot: PrimaryMetricSnapshot, _ trial: Int) -> TrialStopDecision?) {

@@ -20,10 +20,15 @@ public struct ExperimentRecord: Sendable, Hashable, Codable {
     public var yaml: String
     /// The resolved configuration as JSON (``ResolvedSweepConfiguration``).
     public var configurationJSON: String
+    /// The primary metric and its goal.
     public var objective: Objective
+    /// How the sweep stands.
     public var status: Status
+    /// Why the sweep ended as it did.
     public var reason: String?
+    /// When the experiment was created.
     public var created: Date
+    /// When its status last changed.
     public var updated: Date
     /// The hdbench version that created the experiment.
     public var version: String
@@ -43,25 +48,39 @@ public struct ExperimentRecord: Sendable, Hashable, Codable {
 
 /// The parts of a ``SweepDefinition`` that decide how trials run, as stored with the experiment.
 public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
+    /// A name and its text value, in the order written.
     public struct NameValue: Sendable, Hashable, Codable {
+        /// The name.
         public var name: String
+        /// The value as text.
         public var value: String
     }
 
+    /// The `trial.command` template, placeholders unsubstituted.
     public var command: String
+    /// Absolute working directory of every trial (`trial.code`).
     public var codeDirectory: String
+    /// `trial.environment_variables`.
     public var environmentVariables: [NameValue]
+    /// Literal `inputs`.
     public var inputs: [NameValue]
+    /// Declared `outputs`; each trial gets `outputs/<name>/`.
     public var outputs: [String]
+    /// The primary metric and its goal.
     public var objective: Objective
+    /// `sampling_algorithm`.
     public var sampling: SamplingAlgorithm
+    /// `early_termination`, if any.
     public var earlyTermination: EarlyTerminationSpec?
     /// As written, except `maxConcurrentTrials`, which holds the effective value.
     public var limits: Limits
     /// Seconds between SIGTERM and SIGKILL when a trial is cancelled.
     public var gracePeriod: Double
+    /// Whether hdbench's extensions beyond Azure were enabled.
     public var extensions: Bool
+    /// Azure-only keys accepted and recorded (`environment`, `compute`, …).
     public var recordedAzureKeys: [NameValue]
+    /// Non-fatal remarks made when the YAML was read.
     public var warnings: [String]
 
     public init(definition: SweepDefinition, options: SweepOptions) {

@@ -33,11 +33,18 @@ import Foundation
 /// ``TrialStatus/interrupted`` and their parameters run again as new trials (same proposal
 /// index, `rerunOf` pointing at the original); the sampler then continues from the stored
 /// history. Samplers must derive their proposals from the history and trial index alone.
+/// `max_total_trials` counts proposals, so re-runs do not use up the budget; the sweep
+/// `timeout` counts from the start of each run of hdbench (a resumed sweep gets it afresh).
+///
+/// Ranking: a trial's value is its best finite primary-metric report logged before any stop
+/// decision; failed, cancelled and interrupted trials that logged one count; ties go to the
+/// earlier trial.
 public actor SweepRunner {
     /// The sweep being run.
     public nonisolated let definition: SweepDefinition
     /// Where everything is recorded.
     public nonisolated let store: ExperimentStore
+    /// How trials run on this machine.
     public nonisolated let options: SweepOptions
     private var sampler: any Sampler
     private let rendering: TrialRendering

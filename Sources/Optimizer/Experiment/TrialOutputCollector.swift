@@ -157,6 +157,8 @@ struct FileTail: Sendable {
         guard descriptor >= 0 else { return [] }
         defer { close(descriptor) }
         var lines: [String] = []
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && status.st_size <= offset && !final { return [] }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }

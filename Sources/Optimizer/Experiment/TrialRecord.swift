@@ -11,6 +11,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var rerunOf: Int?
     /// The hyperparameters.
     public var configuration: Configuration
+    /// Where the trial is in its life.
     public var status: TrialStatus
     /// Why the trial ended as it did (exit code meaning, timeout, policy decision, spawn error).
     public var reason: String?
@@ -20,8 +21,11 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var signal: Int32?
     /// The process (and process group) id while it ran.
     public var pid: Int32?
+    /// When the trial was proposed.
     public var created: Date
+    /// When its process started; `nil` if it never did.
     public var started: Date?
+    /// When it ended (for an interrupted trial: its last recorded activity).
     public var ended: Date?
     /// The command exactly as run under `/bin/sh -c`, placeholders substituted.
     public var command: String?
@@ -53,12 +57,17 @@ public struct TrialRecord: Sendable, Hashable, Codable {
 
 /// One stored metric value of one trial.
 public struct MetricRecord: Sendable, Hashable, Codable {
+    /// The trial concerned.
     public var trial: Int
+    /// The metric's name as logged.
     public var name: String
     /// May be non-finite (stored as SQL NULL when NaN).
     public var value: Double
+    /// The step the script gave, if any.
     public var step: Int?
+    /// How the value arrived.
     public var channel: MetricChannel
+    /// When hdbench read (or decided) it.
     public var time: Date
     /// 1-based position among this trial's reports of `name` (the interval number n for the
     /// primary metric); `nil` for a cross-channel duplicate, which does not count.
@@ -88,8 +97,11 @@ public struct MetricRecord: Sendable, Hashable, Codable {
 public struct DiagnosticRecord: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The trial concerned; `nil` for the sweep as a whole.
     public var trial: Int?
+    /// When hdbench read (or decided) it.
     public var time: Date
+    /// How the value arrived.
     public var channel: MetricChannel?
+    /// What happened, naming the trial's problem and its consequence.
     public var message: String
     /// The offending line, when there is one.
     public var line: String?
@@ -112,10 +124,13 @@ public struct DiagnosticRecord: Sendable, Hashable, Codable, CustomStringConvert
 
 /// An early-termination decision that stopped a trial.
 public struct StopDecisionRecord: Sendable, Hashable, Codable {
+    /// The trial concerned.
     public var trial: Int
+    /// When hdbench read (or decided) it.
     public var time: Date
     /// The number of primary-metric reports (n) the decision was made at.
     public var reportCount: Int
+    /// The policy's human-readable justification.
     public var reason: String
 
     public init(trial: Int, time: Date = Date(), reportCount: Int, reason: String) {

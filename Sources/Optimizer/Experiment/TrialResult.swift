@@ -2,6 +2,7 @@ import Foundation
 
 /// One trial with its outcome: what `status`, `best` and `export` show.
 public struct TrialResult: Sendable, Hashable {
+    /// The trial as stored.
     public var trial: TrialRecord
     /// Best primary-metric value (max or min by goal) among finite reports logged before any
     /// stop decision; `nil` when there is none (such a trial is never best).
@@ -47,7 +48,9 @@ public struct TrialResult: Sendable, Hashable {
 public struct SweepSummary: Sendable {
     /// The experiment folder.
     public var directory: URL
+    /// The primary metric and its goal.
     public var objective: Objective
+    /// How the sweep ended.
     public var status: ExperimentRecord.Status
     /// Why the sweep ended (budget used, space used up, timeout, interrupt, sampler error).
     public var reason: String?
