@@ -67,6 +67,9 @@ struct SweepCommand: AsyncParsableCommand {
         for warning in definition.warnings { print("warning: \(warning)") }
         flushOutput()
 
+        // A closed stdout (`| head`) must not kill hdbench and orphan its trials; trials get
+        // SIGPIPE's default back when spawned.
+        signal(SIGPIPE, SIG_IGN)
         let signals = Self.forwardSignals(to: runner)
         defer { signals.forEach { $0.cancel() } }
         let printer = EventPrinter(objective: definition.objective, quiet: quiet)
