@@ -1,0 +1,209 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Optimizer
+
+/// `hdbench sweep JOB.yml`: runs an Azure ML `type: sweep` job on this machine.
+struct SweepCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a sweep job (Azure ML v2 `type: sweep` YAML) on this machine.",
+        discussion: """
+            Each trial runs in its own folder <experiment>/trials/<id>/ (stdout.log, stderr.log, \
+            metrics.jsonl, mlruns/, outputs/). Everything is recorded as it happens in \
+            <experiment>/experiment.sqlite. The default experiment folder is \
+            ./experiments/<yaml name>-<yyyyMMdd-HHmmss>; it is printed first. Ctrl-C cancels the \
+            running trials (marked interrupted); `--resume` continues the sweep, running interrupted \
+            trials' parameters again.
+            """)
+
+    @Argument(help: "The sweep job YAML.")
+    var job: String
+
+    @Option(name: .customLong("experiment-dir"), help: "Experiment folder (default ./experiments/<yaml name>-<timestamp>; with --resume, the newest of those).")
+    var experimentDirectory: String?
+
+    @Option(name: .customLong("max-concurrent"), help: "Trials run at once (overrides limits.max_concurrent_trials).")
+    var maxConcurrent: Int?
+
+    @Option(name: .customLong("grace-period"), help: "Seconds between SIGTERM and SIGKILL when a trial is cancelled.")
+    var gracePeriod: Double = 5
+
+    @Flag(help: "Continue an interrupted sweep in its experiment folder.")
+    var resume = false
+
+    @Flag(help: "Print only the final summary.")
+    var quiet = false
+
+    @Flag(help: "Allow hdbench's extensions beyond Azure (Bayesian over every distribution, Bayesian with early termination).")
+    var extensions = false
+
+    func validate() throws {
+        if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be ≥ 1") }
+        if gracePeriod < 0 { throw ValidationError("--grace-period must be ≥ 0") }
+    }
+
+    func run() async throws {
+        let jobURL = URL(fileURLWithPath: job).standardizedFileURL
+        let text: String
+        do {
+            text = try String(contentsOf: jobURL, encoding: .utf8)
+        } catch {
+            throw CLIError("cannot read \(job): \(error.localizedDescription)")
+        }
+        let definition = try SweepDefinition(yaml: text, baseDirectory: jobURL.deletingLastPathComponent(), extensions: extensions)
+        let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
+        let directory = try chooseDirectory(job: jobURL)
+        let store = try ExperimentStore(directory: directory)
+        if !resume, !(try store.trials().isEmpty) {
+            throw CLIError("\(directory.path) already holds an experiment; pass --resume to continue it, or choose another --experiment-dir")
+        }
+        let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
+        let runner = SweepRunner(definition: definition, sampler: sampler, store: store, options: options,
+                                 rendering: .temporary(for: definition),  // TEMPORARY until space branch
+                                 earlyTermination: makeEarlyTerminationHook(definition.earlyTermination, goal: definition.objective.goal))
+
+        print("experiment: \(directory.path)")
+        for warning in definition.warnings { print("warning: \(warning)") }
+        flushOutput()
+
+        // A closed stdout (`| head`) must not kill hdbench and orphan its trials; trials get
+        // SIGPIPE's default back when spawned.
+        signal(SIGPIPE, SIG_IGN)
+        let signals = Self.forwardSignals(to: runner)
+        defer { signals.forEach { $0.cancel() } }
+        let printer = EventPrinter(objective: definition.objective, quiet: quiet)
+        let summary = try await runner.run(events: { printer.print($0) })
+        Swift.print(SummaryFormatter.summary(summary, codeDirectory: definition.trial.codeDirectory.path))
+        flushOutput()
+        switch summary.status {
+        case .completed, .timedOut, .running: break
+        case .interrupted: throw ExitCode(130)
+        case .failed: throw ExitCode.failure
+        }
+    }
+
+    private func chooseDirectory(job: URL) throws -> URL {
+        if let experimentDirectory {
+            return URL(fileURLWithPath: experimentDirectory).standardizedFileURL
+        }
+        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("experiments")
+        let stem = job.deletingPathExtension().lastPathComponent
+        if resume {
+            let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [])
+                .filter { $0.hasPrefix(stem + "-") }.sorted()
+            guard let newest = candidates.last else {
+                throw CLIError("no experiment to resume under \(base.path)/\(stem)-*; pass --experiment-dir")
+            }
+            return base.appendingPathComponent(newest)
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        var candidate = base.appendingPathComponent("\(stem)-\(formatter.string(from: Date()))")
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = base.appendingPathComponent("\(stem)-\(formatter.string(from: Date()))-\(suffix)")
+            suffix += 1
+        }
+        return candidate
+    }
+
+    /// SIGINT / SIGTERM stop the sweep politely (trials cancelled and marked interrupted).
+    private static func forwardSignals(to runner: SweepRunner) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            let name = signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
+            source.setEventHandler {
+                FileHandle.standardError.write(Data("hdbench: \(name) received; cancelling running trials…\n".utf8))
+                Task { await runner.requestStop(reason: name) }
+            }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Prints one plain, greppable line per trial event.
+struct EventPrinter: Sendable {
+    let objective: Objective
+    let quiet: Bool
+
+    func print(_ event: SweepEvent) {
+        guard !quiet, let line = line(for: event) else { return }
+        Swift.print(line)
+        flushOutput()
+    }
+
+    func line(for event: SweepEvent) -> String? {
+        switch event {
+        case .sweepStarted(_, let resumed, let concurrency):
+            return "sweep \(resumed ? "resumed" : "started"): up to \(concurrency) trials at once"
+        case .trialStarted(let trial):
+            let rerun = trial.rerunOf.map { " (re-run of trial \($0))" } ?? ""
+            return "trial \(trial.id) started\(rerun): \(Format.parameters(trial.configuration))"
+        case .metric(let metric):
+            guard metric.name == objective.primaryMetric, !metric.duplicate else { return nil }
+            let late = metric.afterStop ? " (after stop)" : ""
+            return "trial \(metric.trial) \(metric.name)=\(metric.value) report \(metric.reportIndex ?? 0)\(late)"
+        case .diagnostic(let diagnostic):
+            return "warning: \(diagnostic)"
+        case .trialStopped(let decision):
+            return "trial \(decision.trial) stopped at report \(decision.reportCount): \(decision.reason)"
+        case .trialFinished(let trial, let value):
+            let metric = value.map { " \(objective.primaryMetric)=\($0)" } ?? " (no \(objective.primaryMetric))"
+            let reason = trial.reason.map { ": \($0)" } ?? ""
+            return "trial \(trial.id) \(trial.status.rawValue)\(metric)\(Format.duration(trial))\(reason)"
+        }
+    }
+}
+
+enum SummaryFormatter {
+    static func summary(_ summary: SweepSummary, codeDirectory: String) -> String {
+        var lines: [String] = []
+        let reason = summary.reason.map { ": \($0)" } ?? ""
+        lines.append("sweep \(summary.status.rawValue)\(reason) (\(Format.seconds(summary.elapsed)))")
+        let counts = summary.countsByStatus
+        let parts = TrialStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
+        lines.append("trials: \(parts.isEmpty ? "none" : parts.joined(separator: ", "))")
+        if let best = summary.best, let value = best.value {
+            lines.append("best: trial \(best.trial.id), \(summary.objective.primaryMetric) = \(value) (\(summary.objective.goal.rawValue)), \(best.trial.status.rawValue)")
+            lines.append("  parameters: \(Format.parameters(best.trial.configuration))")
+            lines.append("  folder: \(best.trial.folder)")
+            if let command = best.trial.command { lines.append("  command: \(command)") }
+            lines.append("  run in: \(codeDirectory)")
+        } else {
+            lines.append("best: none (no trial logged \(summary.objective.primaryMetric))")
+        }
+        lines.append("experiment: \(summary.directory.path)")
+        return lines.joined(separator: "\n")
+    }
+}
+
+enum Format {
+    static func parameters(_ configuration: Configuration) -> String {
+        zip(configuration.names, configuration.values)
+            .map { "\($0)=\(TrialRendering.temporaryPlainText($1))" }  // TEMPORARY until space branch
+            .joined(separator: " ")
+    }
+
+    static func seconds(_ value: TimeInterval) -> String {
+        String(format: "%.1f s", value)
+    }
+
+    static func duration(_ trial: TrialRecord) -> String {
+        guard let started = trial.started, let ended = trial.ended else { return "" }
+        return " (\(seconds(ended.timeIntervalSince(started))))"
+    }
+}
+
+/// A user-facing error: one readable line, non-zero exit.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func flushOutput() {
+    fflush(nil)
+}

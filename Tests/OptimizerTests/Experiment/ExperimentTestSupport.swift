@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import Optimizer
+
+/// Proposes the given configurations in order, then reports the space used up. Records every
+/// history it was shown, so tests can check pending trials.
+struct ListSampler: Sampler {
+    var configurations: [Configuration]
+    let seen: HistoryLog
+
+    init(_ configurations: [Configuration], log: HistoryLog = HistoryLog()) {
+        self.configurations = configurations
+        self.seen = log
+    }
+
+    mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
+        seen.append(history)
+        return trialIndex < configurations.count ? configurations[trialIndex] : nil
+    }
+}
+
+/// Thread-safe list of the histories a sampler was shown.
+final class HistoryLog: Sendable {
+    private let storage = Mutex<[SamplerHistory]>([])
+    func append(_ history: SamplerHistory) { storage.withLock { $0.append(history) } }
+    var all: [SamplerHistory] { storage.withLock { $0 } }
+}
+
+/// Thread-safe list of events.
+final class EventLog: Sendable {
+    private let storage = Mutex<[SweepEvent]>([])
+    func append(_ event: SweepEvent) { storage.withLock { $0.append(event) } }
+    var all: [SweepEvent] { storage.withLock { $0 } }
+}
+
+import Synchronization
+
+enum Fixtures {
+    static let trials = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures").appendingPathComponent("trials")
+
+    static func temporaryDirectory(_ label: String = #function) -> URL {
+        let name = label.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hdbench-tests")
+            .appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static func configuration(_ pairs: KeyValuePairs<String, ParameterValue>) -> Configuration {
+        Configuration(names: pairs.map(\.key), values: pairs.map(\.value))
+    }
+
+    static func definition(
+        command: String,
+        code: URL = Fixtures.trials,
+        goal: PrimaryMetricGoal = .maximize,
+        metric: String = "accuracy",
+        limits: Limits,
+        environment: [(name: String, value: String)] = [],
+        inputs: [(name: String, value: String)] = [],
+        outputs: [String] = [],
+        yaml: String = ""
+    ) -> SweepDefinition {
+        SweepDefinition(
+            sourceYAML: yaml, baseDirectory: code,
+            trial: TrialSpec(command: command, codeDirectory: code, environmentVariables: environment),
+            inputs: inputs, outputs: outputs, searchSpace: SearchSpace(), sampling: .grid,
+            objective: Objective(goal: goal, primaryMetric: metric), earlyTermination: nil, limits: limits,
+            extensions: false, recordedAzureKeys: [], warnings: [])
+    }
+
+    static func runner(
+        _ definition: SweepDefinition, configurations: [Configuration], directory: URL,
+        options: SweepOptions = SweepOptions(gracePeriod: 0.5),
+        hook: EarlyTerminationHook? = nil, log: HistoryLog = HistoryLog()
+    ) throws -> SweepRunner {
+        SweepRunner(definition: definition, sampler: ListSampler(configurations, log: log),
+                    store: try ExperimentStore(directory: directory), options: options,
+                    rendering: .temporary(for: definition), earlyTermination: hook)
+    }
+
+    /// `true` while `pid` exists and is not a zombie.
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+    }
+
+    static var hasMLflow: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import mlflow"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}
+
+/// Groups the Experiment tests so `swift test --filter Experiment` selects them.
+@Suite enum ExperimentTests {}
