@@ -128,10 +128,10 @@ public struct QualityBenchmark: Sendable {
         return c
     }
 
-    func makeSampler(seed: UInt64) throws -> any Sampler {
+    func sampler(seed: UInt64) throws -> any Sampler {
         switch sampler {
-        case "random": return try Optimizer.makeSampler(.random(seed: seed, rule: .random), space: problem.space)
-        case "sobol": return try Optimizer.makeSampler(.random(seed: seed, rule: .sobol), space: problem.space)
+        case "random": return try makeSampler(.random(seed: seed, rule: .random), space: problem.space)
+        case "sobol": return try makeSampler(.random(seed: seed, rule: .sobol), space: problem.space)
         case "bayesian": return BayesianSampler(space: problem.space, seed: seed)
         default: throw ConfigurationError(path: "--sampler", message: "'\(sampler)' is not a sampler; use random, sobol or bayesian")
         }
@@ -139,7 +139,7 @@ public struct QualityBenchmark: Sendable {
 
     /// Runs one seed: the best noiseless value after each evaluation, and sampler seconds.
     public func runSeed(_ seed: Int) throws -> (bestSoFar: [Double], samplerSeconds: Double) {
-        var s = try makeSampler(seed: UInt64(seed))
+        var s = try sampler(seed: UInt64(seed))
         var observations: [SamplerObservation] = []
         var best = Double.infinity
         var bestSoFar: [Double] = []
