@@ -39,7 +39,7 @@ enum StatusTable {
             let trial = result.trial
             let time = trial.started.map { String(format: "%.1f s", (trial.ended ?? now).timeIntervalSince($0)) } ?? ""
             let parameters = zip(trial.configuration.names, trial.configuration.values)
-                .map { "\($0)=\(TrialRendering.temporaryPlainText($1))" }.joined(separator: " ")
+                .map { "\($0)=\($1.plainText)" }.joined(separator: " ")
             rows.append([String(trial.id), trial.status.rawValue, result.value.map { "\($0)" } ?? "-",
                          String(result.reportCount), time, parameters, trial.reason ?? ""])
         }

@@ -60,8 +60,8 @@ struct SweepCommand: AsyncParsableCommand {
         }
         let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
         let runner = SweepRunner(definition: definition, sampler: sampler, store: store, options: options,
-                                 rendering: .temporary(for: definition),  // TEMPORARY until space branch
-                                 earlyTermination: makeEarlyTerminationHook(definition.earlyTermination, goal: definition.objective.goal))
+                                 rendering: .standard(for: definition),
+                                 earlyTermination: .forSpec(definition.earlyTermination))
 
         print("experiment: \(directory.path)")
         for warning in definition.warnings { print("warning: \(warning)") }
@@ -184,7 +184,7 @@ enum SummaryFormatter {
 enum Format {
     static func parameters(_ configuration: Configuration) -> String {
         zip(configuration.names, configuration.values)
-            .map { "\($0)=\(TrialRendering.temporaryPlainText($1))" }  // TEMPORARY until space branch
+            .map { "\($0)=\($1.plainText)" }
             .joined(separator: " ")
     }
 

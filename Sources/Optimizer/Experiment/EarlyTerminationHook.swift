@@ -1,36 +1,3 @@
-/// One trial's primary-metric reports as an early-termination decision sees them: values
-/// logged before any stop decision, in order, cross-channel duplicates removed; non-finite
-/// values included (they count as reports).
-///
-/// Mirrors the policies' `TrialCurve` field for field, so an adapter is a one-liner.
-public struct PrimaryMetricCurve: Sendable, Hashable {
-    /// The trial's id.
-    public var trial: Int
-    /// Primary-metric values in report order (n = count).
-    public var values: [Double]
-    /// `true` while the trial's process runs.
-    public var isRunning: Bool
-
-    public init(trial: Int, values: [Double], isRunning: Bool) {
-        self.trial = trial
-        self.values = values
-        self.isRunning = isRunning
-    }
-}
-
-/// Every started trial's primary-metric curve at one moment (running and ended trials).
-public struct PrimaryMetricSnapshot: Sendable, Hashable {
-    /// The direction in which the primary metric improves.
-    public var goal: PrimaryMetricGoal
-    /// One curve per started trial, by trial id.
-    public var curves: [PrimaryMetricCurve]
-
-    public init(goal: PrimaryMetricGoal, curves: [PrimaryMetricCurve]) {
-        self.goal = goal
-        self.curves = curves
-    }
-}
-
 /// A decision to stop a running trial, with the reason shown to the user and stored.
 public struct TrialStopDecision: Sendable, Hashable {
     /// Human-readable justification; never empty.
@@ -52,9 +19,26 @@ public struct TrialStopDecision: Sendable, Hashable {
 /// `evaluation_interval` / `delay_evaluation` checks.
 public struct EarlyTerminationHook: Sendable {
     /// The decision for the trial with the given id; `nil` to let it run.
-    public var decide: @Sendable (_ snapshot: PrimaryMetricSnapshot, _ trial: Int) -> TrialStopDecision?
+    /// The snapshot holds every started trial's primary-metric values logged before any stop
+    /// decision, in order, cross-channel duplicates removed, non-finite values included (they
+    /// count as reports).
+    public var decide: @Sendable (_ snapshot: MetricHistorySnapshot, _ trial: Int) -> TrialStopDecision?
 
-    public init(decide: @escaping @Sendable (_ snapshot: PrimaryMetricSnapshot, _ trial: Int) -> TrialStopDecision?) {
+    public init(decide: @escaping @Sendable (_ snapshot: MetricHistorySnapshot, _ trial: Int) -> TrialStopDecision?) {
         self.decide = decide
+    }
+
+    /// The hook that consults `policy` (Bandit, Median stopping, Truncation selection).
+    public static func policy(_ policy: any EarlyTerminationPolicy) -> EarlyTerminationHook {
+        EarlyTerminationHook { snapshot, trial in
+            let decision = policy.evaluate(trial: trial, in: snapshot)
+            return decision.shouldStop ? TrialStopDecision(reason: decision.reason) : nil
+        }
+    }
+
+    /// The hook for a sweep's `early_termination` section; `nil` when there is none.
+    public static func forSpec(_ spec: EarlyTerminationSpec?) -> EarlyTerminationHook? {
+        guard let spec else { return nil }
+        return .policy(makePolicy(spec))
     }
 }

@@ -84,7 +84,7 @@ extension TrialResult {
             let trial = result.trial
             var fields = [String(trial.id), trial.status.rawValue, result.value.map { "\($0)" } ?? ""]
             for name in parameterNames {
-                fields.append(trial.configuration[name].map(TrialRendering.temporaryPlainText) ?? "")
+                fields.append(trial.configuration[name].map(\.plainText) ?? "")
             }
             fields += [String(result.reportCount), trial.reason ?? "", trial.started.map(iso8601) ?? "",
                        trial.ended.map(iso8601) ?? "", trial.folder, trial.command ?? ""]

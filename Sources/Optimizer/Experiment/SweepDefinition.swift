@@ -27,6 +27,38 @@ public struct SweepDefinition: Sendable {
     public var recordedAzureKeys: [(path: String, value: String)]
     /// Non-fatal remarks for the user (small budget for Bayesian, legacy `{search_space.x}` syntax, …).
     public var warnings: [String]
+
+    /// A definition built in Swift (no YAML); the search space is validated by its own
+    /// initialiser.
+    public init(
+        trial: TrialSpec,
+        searchSpace: SearchSpace,
+        sampling: SamplingAlgorithm,
+        objective: Objective,
+        limits: Limits,
+        earlyTermination: EarlyTerminationSpec? = nil,
+        inputs: [(name: String, value: String)] = [],
+        outputs: [String] = [],
+        baseDirectory: URL? = nil,
+        extensions: Bool = false,
+        sourceYAML: String = "",
+        recordedAzureKeys: [(path: String, value: String)] = [],
+        warnings: [String] = []
+    ) {
+        self.sourceYAML = sourceYAML
+        self.baseDirectory = baseDirectory ?? trial.codeDirectory
+        self.trial = trial
+        self.inputs = inputs
+        self.outputs = outputs
+        self.searchSpace = searchSpace
+        self.sampling = sampling
+        self.objective = objective
+        self.earlyTermination = earlyTermination
+        self.limits = limits
+        self.extensions = extensions
+        self.recordedAzureKeys = recordedAzureKeys
+        self.warnings = warnings
+    }
 }
 
 /// The `trial:` section: what runs once per trial.

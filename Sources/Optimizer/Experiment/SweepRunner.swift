@@ -458,10 +458,10 @@ public actor SweepRunner {
 
     private func consultEarlyTermination(trial id: Int) {
         guard let hook = earlyTermination, let entry = running[id], entry.cancellation == nil, !stopped.contains(id) else { return }
-        let snapshot = PrimaryMetricSnapshot(
+        let snapshot = MetricHistorySnapshot(
             goal: definition.objective.goal,
             curves: curves.keys.sorted().map { trial in
-                PrimaryMetricCurve(trial: trial, values: curves[trial] ?? [],
+                TrialCurve(trial: trial, values: curves[trial] ?? [],
                                    isRunning: running[trial].map { $0.leaderExit == nil } ?? false)
             })
         guard let decision = hook.decide(snapshot, id) else { return }

@@ -1,22 +1,39 @@
-/// SplitMix64 (Steele, Lea & Flood 2014), the seeded generator behind every random choice in
-/// hdbench. A stream is derived from `(seed, stream)` so that, e.g., trial k of a sweep always
-/// draws from the same stream whether trials run serially or in parallel.
+/// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators"),
+/// the 64-bit generator Java's `SplittableRandom` and xoshiro's seeding use.
+///
+/// ```
+/// state ← state + 0x9E3779B97F4A7C15
+/// z ← (state ⊕ (state ≫ 30)) · 0xBF58476D1CE4E5B9
+/// z ← (z ⊕ (z ≫ 27)) · 0x94D049BB133111EB
+/// next = z ⊕ (z ≫ 31)
+/// ```
+///
+/// Samplers derive one generator per trial with ``init(seed:stream:)`` so that a trial's
+/// draws depend only on (seed, trial index): serial and parallel sweeps agree.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
-    private var state: UInt64
+    /// The generator's whole state.
+    public private(set) var state: UInt64
 
-    /// A generator for stream `stream` of `seed`.
-    public init(seed: UInt64, stream: UInt64 = 0) {
-        var s = SplitMix64(rawState: seed)
-        let a = s.next()
-        state = a ^ (stream &* 0xD1B5_4A32_D192_ED03)
-        _ = next()
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) {
+        self.state = seed
     }
 
-    private init(rawState: UInt64) { state = rawState }
+    /// An independent generator for `stream` (e.g. a trial index) under `seed`:
+    /// state = mix(seed ⊕ mix(stream + 0x9E3779B97F4A7C15)), where mix is SplitMix64's output
+    /// function. Distinct streams give unrelated sequences.
+    public init(seed: UInt64, stream: UInt64) {
+        self.state = Self.mix(seed ^ Self.mix(stream &+ 0x9E37_79B9_7F4A_7C15))
+    }
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
+        return Self.mix(state)
+    }
+
+    /// SplitMix64's output function (a bijection on 64-bit integers).
+    public static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)

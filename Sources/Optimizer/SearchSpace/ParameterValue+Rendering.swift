@@ -16,6 +16,20 @@ public func renderedForShell(_ value: ParameterValue) -> String {
     }
 }
 
+extension ParameterValue {
+    /// The value as plain, unquoted text — what a trial sees in `AZUREML_SWEEP_<name>` and what
+    /// tables and CSV show: numbers as in ``renderedForShell(_:)``, strings verbatim, mappings
+    /// as compact JSON.
+    public var plainText: String {
+        switch self {
+        case .int(let i): return String(i)
+        case .double(let x): return Self.shortestText(x)
+        case .string(let s): return s
+        case .mapping: return jsonText
+        }
+    }
+}
+
 /// `text` unchanged when it is non-empty and made only of `[A-Za-z0-9_.,:/=+@%-]`, else
 /// single-quoted for `/bin/sh`.
 public func shellQuoted(_ text: String) -> String {

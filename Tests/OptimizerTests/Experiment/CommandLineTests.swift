@@ -47,6 +47,7 @@ extension ExperimentTests {
               code: \(Fixtures.trials.path)
             search_space:
               lr: {type: choice, values: [0.01, 0.02, 0.04]}
+            sampling_algorithm: grid
             objective: {goal: maximize, primary_metric: accuracy}
             limits: {max_total_trials: 3, max_concurrent_trials: 2}
 

@@ -65,11 +65,11 @@ enum Fixtures {
         yaml: String = ""
     ) -> SweepDefinition {
         SweepDefinition(
-            sourceYAML: yaml, baseDirectory: code,
             trial: TrialSpec(command: command, codeDirectory: code, environmentVariables: environment),
-            inputs: inputs, outputs: outputs, searchSpace: SearchSpace(), sampling: .grid,
-            objective: Objective(goal: goal, primaryMetric: metric), earlyTermination: nil, limits: limits,
-            extensions: false, recordedAzureKeys: [], warnings: [])
+            searchSpace: SearchSpace(), sampling: .grid,
+            objective: Objective(goal: goal, primaryMetric: metric), limits: limits, earlyTermination: nil,
+            inputs: inputs, outputs: outputs, baseDirectory: code, extensions: false,
+            sourceYAML: yaml, recordedAzureKeys: [], warnings: [])
     }
 
     static func runner(
@@ -79,7 +79,7 @@ enum Fixtures {
     ) throws -> SweepRunner {
         SweepRunner(definition: definition, sampler: ListSampler(configurations, log: log),
                     store: try ExperimentStore(directory: directory), options: options,
-                    rendering: .temporary(for: definition), earlyTermination: hook)
+                    rendering: .standard(for: definition), earlyTermination: hook)
     }
 
     /// `true` while `pid` exists and is not a zombie.

@@ -1,0 +1,54 @@
+/// Independent random draws from each parameter's distribution (`sampling_algorithm: random`).
+///
+/// Trial `i` draws from ``SplitMix64/init(seed:stream:)`` with stream `i`, so a sweep is
+/// repeatable from its seed and serial and parallel runs propose the same configurations.
+///
+/// When the whole space is discrete and finite (``SearchSpace/isFinite``) the sampler never
+/// proposes a configuration already in the history (finished or pending) and returns `nil`
+/// once every configuration has been proposed **[decided]**: it redraws up to
+/// ``redrawAttempts`` times, then picks uniformly among the configurations not yet tried
+/// (enumerated when there are at most ``enumerationLimit``; larger spaces keep redrawing, which
+/// only matters after about a million trials).
+public struct RandomSampler: Sampler {
+    /// Redraws before falling back to enumerating the untried configurations.
+    public static let redrawAttempts = 32
+    /// Largest finite space the sampler enumerates to find untried configurations.
+    public static let enumerationLimit = 1_000_000
+
+    public let space: SearchSpace
+    public let seed: UInt64
+
+    public init(space: SearchSpace, seed: UInt64) {
+        self.space = space
+        self.seed = seed
+    }
+
+    public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
+        var generator = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: trialIndex))
+        let first = space.sample(using: &generator)
+        guard space.isFinite else { return first }
+        let tried = Set(history.observations.map(\.configuration))
+        return Self.untried(first: first, tried: tried, space: space, generator: &generator)
+    }
+
+    /// `first` if untried, else another untried configuration drawn with `generator`, or `nil`
+    /// when every configuration of the finite `space` has been tried.
+    static func untried(first: Configuration, tried: Set<Configuration>, space: SearchSpace,
+                        generator: inout SplitMix64) -> Configuration? {
+        if !tried.contains(first) { return first }
+        for _ in 0..<redrawAttempts {
+            let candidate = space.sample(using: &generator)
+            if !tried.contains(candidate) { return candidate }
+        }
+        if let all = space.allConfigurations(limit: enumerationLimit) {
+            let remaining = all.filter { !tried.contains($0) }
+            guard !remaining.isEmpty else { return nil }
+            return remaining[Int(generator.next(upperBound: UInt64(remaining.count)))]
+        }
+        for _ in 0..<(redrawAttempts * 1000) {
+            let candidate = space.sample(using: &generator)
+            if !tried.contains(candidate) { return candidate }
+        }
+        return nil
+    }
+}
