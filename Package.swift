@@ -34,6 +34,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "study-example",
+            dependencies: ["Optimizer"],
+            path: "Examples/StudyExample"
+        ),
         .testTarget(
             name: "OptimizerTests",
             dependencies: ["Optimizer"],

@@ -35,6 +35,13 @@ extension Study {
     /// finite space is used up.
     public mutating func optimize(trials: Int, concurrency: Int = 1,
                                   objective: @escaping @Sendable (TrialContext) async throws -> Double) async throws {
+        self = try await optimizing(trials: trials, concurrency: concurrency, objective: objective)
+    }
+
+    /// ``optimize(trials:concurrency:objective:)`` returning the updated study instead of
+    /// mutating this one (convenient from top-level code and actors).
+    public func optimizing(trials: Int, concurrency: Int = 1,
+                           objective: @escaping @Sendable (TrialContext) async throws -> Double) async throws -> Study {
         precondition(trials >= 0 && concurrency >= 1, "Study.optimize: trials \(trials), concurrency \(concurrency)")
         let coordinator = StudyCoordinator(study: self)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -68,6 +75,6 @@ extension Study {
                 if started < trials && !exhausted { exhausted = try await !launch() }
             }
         }
-        self = await coordinator.study
+        return await coordinator.study
     }
 }
