@@ -4,8 +4,10 @@ import Foundation
 /// encoded space (``SearchSpaceEncoding``) with log expected improvement maximised by
 /// multistart L-BFGS-B (``BayesianOptimizer``).
 ///
-/// - Initial design: the first `initialDesignSize` trials (default max(5, 2·D), D the encoded
-///   dimension) are drawn independently from the search space, seeded per trial.
+/// - Initial design: until `initialDesignSize` trials (default max(5, 2·D), D the encoded
+///   dimension) have finished with a value, trials come from a scrambled Sobol design over the
+///   space (``SobolSampler`` with the same seed; seeded random draws if the space needs more
+///   Sobol coordinates than the table holds).
 /// - Orientation: values are negated when minimising, so the surrogate always maximises.
 /// - Pending trials enter by kriging believer (``PendingStrategy``), so concurrent suggestions
 ///   do not pile onto one point.
@@ -24,6 +26,8 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// Why a suggestion fell back to a random draw, by trial index.
     public private(set) var fallbackReasons: [Int: String] = [:]
+    /// The quasi-random initial design.
+    private let initialDesign: any Sampler
 
     public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, options: BayesianOptimizerOptions = .init()) {
         self.space = space
@@ -31,6 +35,11 @@ public struct BayesianSampler: Sampler {
         self.seed = seed
         self.initialDesignSize = initialDesignSize ?? max(5, 2 * encoding.dimension)
         self.optimizer = BayesianOptimizer(options: options)
+        if let sobol = try? SobolSampler(space: space, seed: seed) {
+            self.initialDesign = sobol
+        } else {
+            self.initialDesign = RandomSampler(space: space, seed: seed)
+        }
     }
 
     public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
@@ -39,7 +48,8 @@ public struct BayesianSampler: Sampler {
         if let cardinality = space.cardinality, used.count >= cardinality { return nil }
         let finished = history.observations.filter { !$0.isPending && ($0.value?.isFinite ?? false) }
         if finished.count < initialDesignSize {
-            return randomUnused(used: used, using: &rng)
+            var design = initialDesign
+            return try design.suggest(history: history, trialIndex: trialIndex)
         }
         let d = encoding.dimension
         var x = Matrix(rows: finished.count, columns: d)
@@ -76,14 +86,8 @@ public struct BayesianSampler: Sampler {
 
     /// A random configuration, not in `used` when the space is finite (nil when none is left).
     private func randomUnused(used: Set<Configuration>, using rng: inout SplitMix64) -> Configuration? {
-        guard let cardinality = space.cardinality else { return space.sample(using: &rng) }
-        if used.count >= cardinality { return nil }
-        // Rejection while the space is mostly free; enumerate when it is nearly used up.
-        for _ in 0..<64 {
-            let c = space.sample(using: &rng)
-            if !used.contains(c) { return c }
-        }
-        let free = (space.allConfigurations() ?? []).filter { !used.contains($0) }
-        return free.isEmpty ? nil : free[Int.random(in: 0..<free.count, using: &rng)]
+        let first = space.sample(using: &rng)
+        guard space.isFinite else { return first }
+        return RandomSampler.untried(first: first, tried: used, space: space, generator: &rng)
     }
 }
