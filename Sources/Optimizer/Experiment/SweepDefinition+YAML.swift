@@ -59,8 +59,7 @@ extension SweepDefinition {
         try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
     }
 
-    /// The seconds-valued `limits.timeout` etc. are documented in ``Limits``; inputs as a
-    /// dictionary for ``renderCommand(_:configuration:inputs:outputs:)``.
+    /// ``inputs`` as a dictionary, for ``renderCommand(_:configuration:inputs:outputs:)``.
     public var inputValues: [String: String] {
         Dictionary(inputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
@@ -114,8 +113,9 @@ struct SweepYAMLParser {
         let limits = readLimits(fields["limits"])
 
         if let trial {
-            checkCommand(trial.command, space: space, inputs: inputs.map(\.name), outputs: outputs,
-                         hadSpaceProblems: space == nil && fields["search_space"] != nil)
+            // Names as written, so placeholders are checked even when a parameter is invalid.
+            let parameterNames = fields["search_space"]?.entries?.map(\.key) ?? []
+            checkCommand(trial.command, parameterNames: parameterNames, inputs: inputs.map(\.name), outputs: outputs)
         }
         if let space, let sampling {
             checkSampling(sampling, space: space, early: fields["early_termination"] != nil, limits: limits)
@@ -424,7 +424,7 @@ struct SweepYAMLParser {
 
     // MARK: - Cross-checks
 
-    mutating func checkCommand(_ command: String, space: SearchSpace?, inputs: [String], outputs: [String], hadSpaceProblems: Bool) {
+    mutating func checkCommand(_ command: String, parameterNames: [String], inputs: [String], outputs: [String]) {
         for placeholder in commandPlaceholders(in: command) {
             switch placeholder.namespace {
             case nil:
@@ -433,10 +433,8 @@ struct SweepYAMLParser {
                 if placeholder.isLegacy {
                     reader.warn("trial.command", "\(placeholder.text) is the legacy single-brace form; write ${{search_space.\(placeholder.name)}}")
                 }
-                if let space, space[placeholder.name] == nil {
-                    reader.error("trial.command", "\(placeholder.text) names no parameter of search_space (defined: \(space.names.joined(separator: ", "))); fix the name or define it")
-                } else if space == nil, !hadSpaceProblems {
-                    reader.error("trial.command", "\(placeholder.text) refers to search_space, which is not defined")
+                if !parameterNames.contains(placeholder.name) {
+                    reader.error("trial.command", "\(placeholder.text) names no parameter of search_space (defined: \(parameterNames.isEmpty ? "none" : parameterNames.joined(separator: ", "))); fix the name or define it")
                 }
             case .inputs?:
                 if !inputs.contains(placeholder.name) {
