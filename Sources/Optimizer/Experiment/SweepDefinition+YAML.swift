@@ -273,8 +273,23 @@ struct SweepYAMLParser {
         }
         guard let entries = reader.mapping(node, path, example: "{type: random, seed: 42, rule: sobol}") else { return nil }
         var ignored: [(path: String, value: String)] = []
-        let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule"], recorded: &ignored, what: "sampling_algorithm")
+        let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule", "logbase"], recorded: &ignored, what: "sampling_algorithm")
         guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return nil }
+        if let logbase = fields["logbase"] {
+            // Azure's random sampling can take loguniform bounds in another base; hdbench keeps
+            // SPEC §1's natural logs, so only the default base e is accepted.
+            let isE: Bool
+            switch logbase.kind {
+            case .string(let s): isE = s.lowercased() == "e"
+            case .double(let x): isE = abs(x - M_E) < 1e-12
+            default: isE = false
+            }
+            if type != "random" {
+                reader.error("\(path).logbase", "applies to random sampling only; remove it")
+            } else if !isE {
+                reader.error("\(path).logbase", "'\(logbase.text)' is not supported: loguniform bounds are natural logs here; remove logbase and give the bounds as natural logs (ln(10)·x for a base-10 exponent x)")
+            }
+        }
         var seed: UInt64?
         if let seedNode = fields["seed"] {
             if type == "grid" || (type == "bayesian" && !extensions) {

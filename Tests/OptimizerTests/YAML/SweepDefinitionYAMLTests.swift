@@ -197,6 +197,8 @@ struct SweepDefinitionYAMLTests {
         #expect(throws: ConfigurationError.self) { try sampling("{type: random, seed: -1}") }
         #expect(throws: ConfigurationError.self) { try sampling("{type: grid, seed: 1}") }
         #expect(throws: ConfigurationError.self) { try sampling("sobol") }
+        #expect(try sampling("{type: random, logbase: e}") == .random(seed: nil, rule: .random))
+        #expect(throws: ConfigurationError.self) { try sampling("{type: random, logbase: 10}") }
     }
 
     @Test func gridNeedsChoiceOnly() {
