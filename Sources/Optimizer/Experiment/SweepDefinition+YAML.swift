@@ -59,8 +59,7 @@ extension SweepDefinition {
         try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
     }
 
-    /// The seconds-valued `limits.timeout` etc. are documented in ``Limits``; inputs as a
-    /// dictionary for ``renderCommand(_:configuration:inputs:outputs:)``.
+    /// ``inputs`` as a dictionary, for ``renderCommand(_:configuration:inputs:outputs:)``.
     public var inputValues: [String: String] {
         Dictionary(inputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
     }
@@ -114,8 +113,9 @@ struct SweepYAMLParser {
         let limits = readLimits(fields["limits"])
 
         if let trial {
-            checkCommand(trial.command, space: space, inputs: inputs.map(\.name), outputs: outputs,
-                         hadSpaceProblems: space == nil && fields["search_space"] != nil)
+            // Names as written, so placeholders are checked even when a parameter is invalid.
+            let parameterNames = fields["search_space"]?.entries?.map(\.key) ?? []
+            checkCommand(trial.command, parameterNames: parameterNames, inputs: inputs.map(\.name), outputs: outputs)
         }
         if let space, let sampling {
             checkSampling(sampling, space: space, early: fields["early_termination"] != nil, limits: limits)
@@ -273,8 +273,23 @@ struct SweepYAMLParser {
         }
         guard let entries = reader.mapping(node, path, example: "{type: random, seed: 42, rule: sobol}") else { return nil }
         var ignored: [(path: String, value: String)] = []
-        let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule"], recorded: &ignored, what: "sampling_algorithm")
+        let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule", "logbase"], recorded: &ignored, what: "sampling_algorithm")
         guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return nil }
+        if let logbase = fields["logbase"] {
+            // Azure's random sampling can take loguniform bounds in another base; hdbench keeps
+            // SPEC §1's natural logs, so only the default base e is accepted.
+            let isE: Bool
+            switch logbase.kind {
+            case .string(let s): isE = s.lowercased() == "e"
+            case .double(let x): isE = abs(x - M_E) < 1e-12
+            default: isE = false
+            }
+            if type != "random" {
+                reader.error("\(path).logbase", "applies to random sampling only; remove it")
+            } else if !isE {
+                reader.error("\(path).logbase", "'\(logbase.text)' is not supported: loguniform bounds are natural logs here; remove logbase and give the bounds as natural logs (ln(10)·x for a base-10 exponent x)")
+            }
+        }
         var seed: UInt64?
         if let seedNode = fields["seed"] {
             if type == "grid" || (type == "bayesian" && !extensions) {
@@ -424,7 +439,7 @@ struct SweepYAMLParser {
 
     // MARK: - Cross-checks
 
-    mutating func checkCommand(_ command: String, space: SearchSpace?, inputs: [String], outputs: [String], hadSpaceProblems: Bool) {
+    mutating func checkCommand(_ command: String, parameterNames: [String], inputs: [String], outputs: [String]) {
         for placeholder in commandPlaceholders(in: command) {
             switch placeholder.namespace {
             case nil:
@@ -433,10 +448,8 @@ struct SweepYAMLParser {
                 if placeholder.isLegacy {
                     reader.warn("trial.command", "\(placeholder.text) is the legacy single-brace form; write ${{search_space.\(placeholder.name)}}")
                 }
-                if let space, space[placeholder.name] == nil {
-                    reader.error("trial.command", "\(placeholder.text) names no parameter of search_space (defined: \(space.names.joined(separator: ", "))); fix the name or define it")
-                } else if space == nil, !hadSpaceProblems {
-                    reader.error("trial.command", "\(placeholder.text) refers to search_space, which is not defined")
+                if !parameterNames.contains(placeholder.name) {
+                    reader.error("trial.command", "\(placeholder.text) names no parameter of search_space (defined: \(parameterNames.isEmpty ? "none" : parameterNames.joined(separator: ", "))); fix the name or define it")
                 }
             case .inputs?:
                 if !inputs.contains(placeholder.name) {

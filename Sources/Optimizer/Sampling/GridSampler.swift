@@ -6,6 +6,7 @@ public struct GridSampler: Sampler {
     /// Largest grid accepted (more would not finish anyway).
     public static let maximumCount = 100_000_000
 
+    /// The space whose grid is walked.
     public let space: SearchSpace
     /// Number of configurations in the grid.
     public let count: Int
@@ -34,6 +35,7 @@ public struct GridSampler: Sampler {
         self.valueLists = lists
     }
 
+    /// Configuration `trialIndex` of the grid, `nil` past the end (the history is not needed).
     public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         guard trialIndex >= 0, trialIndex < count else { return nil }
         return SearchSpace.odometer(index: trialIndex, lists: valueLists, names: space.names)

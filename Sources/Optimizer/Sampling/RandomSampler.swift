@@ -15,20 +15,33 @@ public struct RandomSampler: Sampler {
     /// Largest finite space the sampler enumerates to find untried configurations.
     public static let enumerationLimit = 1_000_000
 
+    /// The space drawn from.
     public let space: SearchSpace
+    /// The sweep's seed; trial `i` draws from stream `i` under it.
     public let seed: UInt64
 
+    /// A sampler over `space` seeded with `seed`.
     public init(space: SearchSpace, seed: UInt64) {
         self.space = space
         self.seed = seed
     }
 
+    /// A fresh draw for `trialIndex`; in a finite space an untried configuration, or `nil`
+    /// when all have been tried.
     public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         var generator = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: trialIndex))
         let first = space.sample(using: &generator)
         guard space.isFinite else { return first }
+        return Self.untried(first: first, history: history, space: space, generator: &generator)
+    }
+
+    /// `first` when no observation holds it (a linear scan, no allocation: the common case);
+    /// otherwise ``untried(first:tried:space:generator:)`` over the set of tried configurations.
+    static func untried(first: Configuration, history: SamplerHistory, space: SearchSpace,
+                        generator: inout SplitMix64) -> Configuration? {
+        if !history.observations.contains(where: { $0.configuration == first }) { return first }
         let tried = Set(history.observations.map(\.configuration))
-        return Self.untried(first: first, tried: tried, space: space, generator: &generator)
+        return untried(first: first, tried: tried, space: space, generator: &generator)
     }
 
     /// `first` if untried, else another untried configuration drawn with `generator`, or `nil`

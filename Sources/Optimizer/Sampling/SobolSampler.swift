@@ -12,7 +12,9 @@
 /// way ``RandomSampler`` does it (redraws from (seed, trial), then the untried remainder), so
 /// the sweep never repeats a configuration and ends when the space is used up.
 public struct SobolSampler: Sampler {
+    /// The space drawn from.
     public let space: SearchSpace
+    /// Seeds the scramble (and the fallback draws in finite spaces).
     public let seed: UInt64
     /// The scrambled sequence.
     public let sequence: SobolSequence
@@ -28,12 +30,12 @@ public struct SobolSampler: Sampler {
         self.sequence = SobolSequence(dimension: dimension, bits: 52, scrambleSeed: seed)
     }
 
+    /// The configuration of Sobol point `trialIndex` (see the type's discussion).
     public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         guard trialIndex >= 0, UInt64(trialIndex) < (1 << 52) else { return nil }
         let first = space.configuration(fromUnit: sequence.openUnitPoint(UInt64(trialIndex)))
         guard space.isFinite else { return first }
-        let tried = Set(history.observations.map(\.configuration))
         var generator = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: trialIndex))
-        return RandomSampler.untried(first: first, tried: tried, space: space, generator: &generator)
+        return RandomSampler.untried(first: first, history: history, space: space, generator: &generator)
     }
 }

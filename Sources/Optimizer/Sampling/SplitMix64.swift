@@ -26,6 +26,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
         self.state = Self.mix(seed ^ Self.mix(stream &+ 0x9E37_79B9_7F4A_7C15))
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return Self.mix(state)

@@ -113,8 +113,11 @@ public enum ChoiceOption: Sendable, Hashable, ExpressibleByIntegerLiteral, Expre
     /// every nested expression replaced by a drawn value.
     case mapping([ChoiceEntry])
 
+    /// The literal integer `value`.
     public init(integerLiteral value: Int) { self = .literal(.int(value)) }
+    /// The literal double `value`.
     public init(floatLiteral value: Double) { self = .literal(.double(value)) }
+    /// The literal string `value`.
     public init(stringLiteral value: String) { self = .literal(.string(value)) }
 
     /// A mapping option from ordered name–value pairs:
@@ -152,15 +155,20 @@ public struct ChoiceEntry: Sendable, Hashable {
         /// A nested parameter expression, drawn when this option is chosen.
         case expression(ParameterExpression)
 
+        /// The literal integer `value`.
         public init(integerLiteral value: Int) { self = .literal(.int(value)) }
+        /// The literal double `value`.
         public init(floatLiteral value: Double) { self = .literal(.double(value)) }
+        /// The literal string `value`.
         public init(stringLiteral value: String) { self = .literal(.string(value)) }
     }
 
     /// The entry's name (a key of the rendered JSON object).
     public var name: String
+    /// A literal or a nested expression.
     public var value: Value
 
+    /// An entry named `name` holding `value`.
     public init(name: String, value: Value) {
         self.name = name
         self.value = value

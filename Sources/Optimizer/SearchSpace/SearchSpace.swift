@@ -16,8 +16,10 @@ public struct SearchSpace: Sendable, Hashable {
     public struct Parameter: Sendable, Hashable {
         /// Matches `^[A-Za-z_][A-Za-z0-9_]*$`.
         public var name: String
+        /// The distribution the parameter is drawn from.
         public var expression: ParameterExpression
 
+        /// A parameter named `name` drawn from `expression`.
         public init(name: String, expression: ParameterExpression) {
             self.name = name
             self.expression = expression

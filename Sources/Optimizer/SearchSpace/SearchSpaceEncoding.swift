@@ -52,6 +52,7 @@ public struct SearchSpaceEncoding: Sendable, Hashable {
     /// For each parameter, the range of coordinates it occupies.
     public let parameterRanges: [Range<Int>]
 
+    /// The encoding of `space` (layout in the file's notation block).
     public init(_ space: SearchSpace) {
         self.space = space
         var flags: [Bool] = []

