@@ -8,7 +8,7 @@ struct HDBench: AsyncParsableCommand {
         abstract: "Hyperparameter sweeps on this machine, with Azure ML HyperDrive semantics.",
         version: Optimizer.version,
         subcommands: [
-            BenchCommand.self, SweepCommand.self, StatusCommand.self, BestCommand.self, ExportCommand.self,
+            BenchCommand.self, SweepCommand.self, StatusCommand.self, BestCommand.self, ExportCommand.self, ReportCommand.self,
         ]
     )
 }
