@@ -2,8 +2,8 @@ import Foundation
 
 /// Escaping for text placed in HTML and for JSON embedded in a `<script>` element.
 public enum HTMLEscaping {
-    /// `text` safe as HTML element content or a quoted attribute value: `&`, `<`, `>`, `"`
-    /// and `'` become character references.
+    /// `text` safe as HTML element content or a quoted attribute value: `&`, `<`, `>`, `"`,
+    /// `'` and U+2028/U+2029 become character references.
     public static func text(_ text: String) -> String {
         var output = ""
         output.reserveCapacity(text.utf8.count)
@@ -14,6 +14,8 @@ public enum HTMLEscaping {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
+            case "\u{2028}": output += "&#x2028;"
+            case "\u{2029}": output += "&#x2029;"
             default: output.unicodeScalars.append(scalar)
             }
         }

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import Optimizer
+
+/// Groups the report tests so `swift test --filter Report` selects them.
+@Suite enum ReportTests {}
+
+/// Headless Chromium: loads a report from a file and returns the DOM after its scripts ran.
+enum Chromium {
+    /// The browser on PATH (`chromium`, as Debian names it, or `chromium-browser`).
+    static var executable: URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            for name in ["chromium", "chromium-browser"] {
+                let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            }
+        }
+        return nil
+    }
+
+    static let missing = "chromium is not on PATH: the report tests need a headless browser (Debian: apt-get install -y chromium); CI installs it in .ci/setup"
+
+    /// Runs `chromium --headless --no-sandbox --disable-gpu EXTRA file://PAGE` with stdout to a
+    /// file; returns its stdout and the seconds it took.
+    static func run(_ extra: [String], page: URL) throws -> (output: String, seconds: Double) {
+        guard let executable else { throw ChromiumError(description: missing) }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString.prefix(8)).out")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: out)
+        defer { try? handle.close(); try? FileManager.default.removeItem(at: out) }
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-profile-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(profile.path)"] + extra + [page.absoluteString]
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        let start = Date()
+        try process.run()
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(start)
+        guard process.terminationStatus == 0 else {
+            throw ChromiumError(description: "chromium exited with status \(process.terminationStatus) for \(page.path)")
+        }
+        return (try String(contentsOf: out, encoding: .utf8), seconds)
+    }
+
+    /// The DOM after the page's scripts ran (`--dump-dom`).
+    static func dumpDOM(_ page: URL) throws -> (dom: String, seconds: Double) {
+        let result = try run(["--dump-dom"], page: page)
+        return (result.output, result.seconds)
+    }
+
+    /// A 1400×2000 screenshot of `page` at `png`.
+    static func screenshot(_ page: URL, to png: URL) throws {
+        try? FileManager.default.createDirectory(at: png.deletingLastPathComponent(), withIntermediateDirectories: true)
+        _ = try run(["--screenshot=\(png.path)", "--window-size=1400,2000", "--hide-scrollbars"], page: page)
+    }
+
+    struct ChromiumError: Error, CustomStringConvertible {
+        var description: String
+    }
+}
+
+/// Reading the dumped DOM.
+enum DOM {
+    /// The value of `attribute` on the first element whose opening tag contains `marker`.
+    static func attribute(_ attribute: String, ofTagContaining marker: String, in dom: String) -> String? {
+        guard let markerRange = dom.range(of: marker),
+              let open = dom[..<markerRange.lowerBound].range(of: "<", options: .backwards),
+              let close = dom[markerRange.upperBound...].range(of: ">") else { return nil }
+        let tag = dom[open.lowerBound..<close.upperBound]
+        guard let start = tag.range(of: " \(attribute)=\"") else { return nil }
+        let rest = tag[start.upperBound...]
+        guard let end = rest.firstIndex(of: "\"") else { return nil }
+        return String(rest[..<end])
+    }
+
+    /// `data-marks` of the chart `name` as an integer.
+    static func marks(_ name: String, in dom: String) -> Int? {
+        attribute("data-marks", ofTagContaining: "data-chart=\"\(name)\"", in: dom).flatMap(Int.init)
+    }
+
+    static func count(_ needle: String, in dom: String) -> Int {
+        dom.components(separatedBy: needle).count - 1
+    }
+
+    /// The opening `<body …>` tag.
+    static func bodyTag(_ dom: String) -> String {
+        guard let start = dom.range(of: "<body"), let end = dom[start.upperBound...].firstIndex(of: ">") else { return "" }
+        return String(dom[start.lowerBound...end])
+    }
+}
+
+enum ReportArtifacts {
+    /// `<package>/.build/test-artifacts/`, kept after the run.
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build").appendingPathComponent("test-artifacts")
+}
