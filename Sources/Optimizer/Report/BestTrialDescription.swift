@@ -22,6 +22,8 @@ public struct BestTrialDescription: Sendable, Hashable {
     /// One shell line reproducing the trial (see ``reproduceLine(command:codeDirectory:configuration:environmentVariables:)``).
     public var reproduce: String?
 
+    /// The description of a best trial; ``reproduce`` is built from `command`, `codeDirectory`,
+    /// the parameters and `environmentVariables`.
     public init(trial: Int, status: TrialStatus, objective: Objective, value: Double, configuration: Configuration,
                 folder: String, command: String?, codeDirectory: String?, environmentVariables: [(name: String, value: String)]) {
         self.trial = trial

@@ -16,6 +16,7 @@ import Foundation
 public struct ComputeSavings: Sendable, Hashable {
     /// What one trial used.
     public struct TrialUsage: Sendable, Hashable {
+        /// How the trial ended.
         public var status: TrialStatus
         /// Primary-metric reports logged before any stop.
         public var reportCount: Int
@@ -24,6 +25,7 @@ public struct ComputeSavings: Sendable, Hashable {
         /// True when an early-termination policy stopped it.
         public var stoppedByPolicy: Bool
 
+        /// The usage of one trial.
         public init(status: TrialStatus, reportCount: Int, seconds: Double?, stoppedByPolicy: Bool) {
             self.status = status
             self.reportCount = reportCount

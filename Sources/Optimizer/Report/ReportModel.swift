@@ -26,6 +26,7 @@ public struct ReportModel: Sendable {
         /// The expression's YAML type (`choice`, `loguniform`, …); `nil` when unknown.
         public var expressionType: String?
 
+        /// A parameter drawn on `scale`; `expressionType` is the YAML type when known.
         public init(name: String, scale: Scale, expressionType: String? = nil) {
             self.name = name
             self.scale = scale
@@ -62,6 +63,7 @@ public struct ReportModel: Sendable {
         /// The policy's reason for stopping it.
         public var stopReason: String?
 
+        /// A trial as the report shows it; `curve` excludes reports logged after a policy stop.
         public init(id: Int, status: TrialStatus, value: Double?, configuration: Configuration, reason: String? = nil,
                     started: Date? = nil, ended: Date? = nil, command: String? = nil, folder: String = "",
                     curve: [Double] = [], reportsAfterStop: Int = 0, stoppedAtReport: Int? = nil, stopReason: String? = nil) {
@@ -117,6 +119,8 @@ public struct ReportModel: Sendable {
     /// The hdbench version that wrote the report.
     public var generator: String
 
+    /// A model from plain values (tests, synthetic experiments); ``init(store:)`` builds one
+    /// from an experiment store.
     public init(directory: String, objective: Objective, status: String, statusReason: String? = nil,
                 created: Date = Date(), commandTemplate: String? = nil, codeDirectory: String? = nil,
                 environmentVariables: [(name: String, value: String)] = [],

@@ -23,7 +23,9 @@ extension SweepProgress {
         let bar = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled) + "]"
         var head = "\(bar) \(finished)/\(total) trials \(String(format: "%3.0f%%", fraction * 100))"
         head += "   elapsed \(ComputeSavings.duration(now.timeIntervalSince(started)))"
-        if let eta = estimatedSecondsRemaining(now: now) {
+        if finished >= total && running.isEmpty {
+            head += "   done"
+        } else if let eta = estimatedSecondsRemaining(now: now) {
             head += "   ETA ~\(ComputeSavings.duration(eta))"
         } else {
             head += "   ETA …"

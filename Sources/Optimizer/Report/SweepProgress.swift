@@ -8,11 +8,15 @@ import Foundation
 public struct SweepProgress: Sendable {
     /// A trial whose process is running.
     public struct RunningTrial: Sendable, Hashable {
+        /// The trial id.
         public var id: Int
+        /// Its parameters.
         public var configuration: Configuration
+        /// When its process started.
         public var started: Date
-        /// The latest primary-metric report and its number.
+        /// The latest primary-metric report (may be non-finite).
         public var latestValue: Double?
+        /// The number of that report (n).
         public var reportCount: Int
     }
 
