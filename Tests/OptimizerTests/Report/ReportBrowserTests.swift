@@ -54,9 +54,9 @@ extension ReportTests {
 
             let page = store.directory.appendingPathComponent("report.html")
             try Data(HTMLReport.render(model).utf8).write(to: page)
-            let (dom, seconds) = try Chromium.dumpDOM(page)
+            let (dom, seconds) = try await Chromium.dumpDOM(page)
             let png = ReportArtifacts.folder.appendingPathComponent("report-real-sweep.png")
-            try Chromium.screenshot(page, to: png)
+            try await Chromium.screenshot(page, to: png)
             print("report: \(page.path); screenshot: \(png.path); dump-dom \(String(format: "%.2f", seconds)) s")
             #expect(FileManager.default.fileExists(atPath: png.path))
 
@@ -108,8 +108,8 @@ extension ReportTests {
         }
 
         /// An experiment with no trial at all: a valid page that says so.
-        @Test func emptyExperiment() throws {
-            let (model, dom) = try Self.render(trials: [], metrics: [])
+        @Test func emptyExperiment() async throws {
+            let (model, dom) = try await Self.render(trials: [], metrics: [])
             #expect(model.trials.isEmpty)
             Self.expectValid(dom)
             #expect(dom.contains("data-notice=\"no-trials\""))
@@ -119,9 +119,9 @@ extension ReportTests {
         }
 
         /// Trials that logged nothing (and one still running): no best, empty charts with a reason.
-        @Test func trialsWithoutMetric() throws {
+        @Test func trialsWithoutMetric() async throws {
             let trials = [Self.trial(0, .failed, reason: "exit code 1; stderr: boom"), Self.trial(1, .running)]
-            let (_, dom) = try Self.render(trials: trials, metrics: [])
+            let (_, dom) = try await Self.render(trials: trials, metrics: [])
             Self.expectValid(dom)
             #expect(dom.contains("data-notice=\"no-metric\""))
             #expect(dom.contains("No trial logged the primary metric ‘accuracy’"))
@@ -132,22 +132,22 @@ extension ReportTests {
         }
 
         /// Only unfinished trials: the report says values are provisional.
-        @Test func noTrialFinished() throws {
+        @Test func noTrialFinished() async throws {
             let trials = [Self.trial(0, .running)]
             let metrics = [Self.metric(0, 0.5, 1)]
-            let (_, dom) = try Self.render(trials: trials, metrics: metrics)
+            let (_, dom) = try await Self.render(trials: trials, metrics: metrics)
             Self.expectValid(dom)
             #expect(dom.contains("data-notice=\"none-finished\""))
             #expect(dom.contains("No trial has finished yet"))
         }
 
         /// NaN and infinite reports: gaps in the curves, never ranked, and a notice.
-        @Test func nonFiniteValues() throws {
+        @Test func nonFiniteValues() async throws {
             let trials = [Self.trial(0, .completed), Self.trial(1, .completed), Self.trial(2, .completed)]
             let metrics = [Self.metric(0, 0.5, 1), Self.metric(0, .nan, 2), Self.metric(0, 0.7, 3),
                            Self.metric(1, .nan, 1), Self.metric(1, .infinity, 2),
                            Self.metric(2, 0.6, 1), Self.metric(2, 0.65, 2)]
-            let (model, dom) = try Self.render(trials: trials, metrics: metrics)
+            let (model, dom) = try await Self.render(trials: trials, metrics: metrics)
             #expect(model.best?.id == 0)
             Self.expectValid(dom)
             #expect(dom.contains("data-notice=\"non-finite\""))
@@ -160,8 +160,8 @@ extension ReportTests {
         }
 
         /// One trial: every chart has its single mark, and the report says comparisons are thin.
-        @Test func singleTrial() throws {
-            let (_, dom) = try Self.render(trials: [Self.trial(0, .completed)], metrics: [Self.metric(0, 0.8, 1), Self.metric(0, 0.9, 2)])
+        @Test func singleTrial() async throws {
+            let (_, dom) = try await Self.render(trials: [Self.trial(0, .completed)], metrics: [Self.metric(0, 0.8, 1), Self.metric(0, 0.9, 2)])
             Self.expectValid(dom)
             #expect(dom.contains("data-notice=\"single-trial\""))
             #expect(DOM.marks("time", in: dom) == 1)
@@ -195,7 +195,7 @@ extension ReportTests {
 
         /// Writes a store with `trials` and `metrics` (no YAML: a sweep defined in Swift), renders
         /// its report and loads it in Chromium.
-        static func render(trials: [TrialRecord], metrics: [MetricRecord], label: String = #function) throws -> (ReportModel, String) {
+        static func render(trials: [TrialRecord], metrics: [MetricRecord], label: String = #function) async throws -> (ReportModel, String) {
             try #require(Chromium.executable != nil, "\(Chromium.missing)")
             let directory = Fixtures.temporaryDirectory(label).appendingPathComponent("exp")
             let store = try ExperimentStore(directory: directory)
@@ -205,7 +205,7 @@ extension ReportTests {
             let model = try ReportModel(store: store)
             let page = directory.appendingPathComponent("report.html")
             try Data(HTMLReport.render(model).utf8).write(to: page)
-            return (model, try Chromium.dumpDOM(page).dom)
+            return (model, try await Chromium.dumpDOM(page).dom)
         }
     }
 }

@@ -5,8 +5,6 @@ import Testing
 /// The real binary: the plain line format when stdout is a file, `--quiet`, `best`, `report`.
 extension ReportTests {
     @Suite(.serialized) struct CommandLineTests {
-        typealias Binary = ExperimentTests.CommandLineTests
-
         /// Grid order, one at a time: lr=0.01 completes (best), lr=0.05 is stopped by the bandit
         /// policy at report 2 (0.75 < 0.95 − 0.1, trial 0's best in 2 reports), and `bad` fails in argparse (exit code 2).
         static let yaml = """
@@ -24,11 +22,11 @@ extension ReportTests {
 
             """
 
-        @Test func plainLinesHaveTheDocumentedFormat() throws {
+        @Test func plainLinesHaveTheDocumentedFormat() async throws {
             let work = Fixtures.temporaryDirectory()
             try Self.yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
             let experiment = work.appendingPathComponent("exp")
-            let run = try Binary.run(["sweep", "job.yml", "--experiment-dir", experiment.path], in: work)
+            let run = try await HDBenchBinary.run(["sweep", "job.yml", "--experiment-dir", experiment.path], in: work)
             #expect(run.status == 0, "\(run.output)")
             let lines = run.output.split(separator: "\n").map(String.init)
             func expectLine(_ pattern: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -75,36 +73,35 @@ extension ReportTests {
             shell.arguments = ["-c", String(reproduce)]
             let pipe = Pipe()
             shell.standardOutput = pipe
-            try shell.run()
+            try await shell.runToExit()
             let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            shell.waitUntilExit()
             #expect(shell.terminationStatus == 0)
             #expect(printed.contains("accuracy=0.975"))
 
             // `best` prints the same description.
-            let best = try Binary.run(["best", experiment.path], in: work)
+            let best = try await HDBenchBinary.run(["best", experiment.path], in: work)
             #expect(best.status == 0)
             #expect(best.output.hasPrefix("best: trial 0, accuracy = 0.975 (maximize), completed\n  parameters: lr=0.01\n"))
             #expect(best.output.contains("  reproduce: cd "))
 
             // `report` writes DIR/report.html by default, or -o FILE.
-            let report = try Binary.run(["report", experiment.path], in: work)
+            let report = try await HDBenchBinary.run(["report", experiment.path], in: work)
             #expect(report.status == 0, "\(report.output)")
             #expect(report.output.hasPrefix("report: \(experiment.path)/report.html (3 trials, "))
             let html = try String(contentsOf: experiment.appendingPathComponent("report.html"), encoding: .utf8)
             #expect(html.contains("data-trial-count=\"3\""))
-            let custom = try Binary.run(["report", experiment.path, "-o", work.appendingPathComponent("r.html").path], in: work)
+            let custom = try await HDBenchBinary.run(["report", experiment.path, "-o", work.appendingPathComponent("r.html").path], in: work)
             #expect(custom.status == 0)
             #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("r.html").path))
-            let missing = try Binary.run(["report", work.path], in: work)
+            let missing = try await HDBenchBinary.run(["report", work.path], in: work)
             #expect(missing.status != 0)
             #expect(missing.output.contains("holds no hdbench experiment"))
         }
 
-        @Test func quietPrintsOnlyTheSummary() throws {
+        @Test func quietPrintsOnlyTheSummary() async throws {
             let work = Fixtures.temporaryDirectory()
             try Self.yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
-            let run = try Binary.run(["sweep", "job.yml", "--experiment-dir", work.appendingPathComponent("exp").path, "--quiet"], in: work)
+            let run = try await HDBenchBinary.run(["sweep", "job.yml", "--experiment-dir", work.appendingPathComponent("exp").path, "--quiet"], in: work)
             #expect(run.status == 0)
             let lines = run.output.split(separator: "\n")
             #expect(!lines.contains { $0.hasPrefix("trial ") || $0.hasPrefix("warning: ") || $0.hasPrefix("sweep started") }, "\(run.output)")

@@ -57,7 +57,7 @@ extension ReportTests {
 
         /// The same synthetic experiment as an in-memory model (what ``ReportModel/init(store:)``
         /// builds, without paying for 10,000 store transactions): run on every test run.
-        @Test func tenThousandTrialsInMemory() throws {
+        @Test func tenThousandTrialsInMemory() async throws {
             try #require(Chromium.executable != nil, "\(Chromium.missing)")
             let (trials, metrics, stops) = Self.syntheticTrials()
             let curves = Dictionary(grouping: metrics, by: \.trial)
@@ -75,13 +75,13 @@ extension ReportTests {
                                              stopReason: decisions[trial.id]?.reason)
                 })
             try FileManager.default.createDirectory(atPath: model.directory, withIntermediateDirectories: true)
-            try Self.check(model, stops: stops.count, label: "in-memory")
+            try await Self.check(model, stops: stops.count, label: "in-memory")
         }
 
         /// Fills a real store through its write API (10,000 transactions: ≈ 30 s here), builds the
         /// report from it and loads it in Chromium. Run with `HDBENCH_SCALE_TESTS=1`.
         @Test(.enabled(if: ProcessInfo.processInfo.environment["HDBENCH_SCALE_TESTS"] != nil))
-        func tenThousandTrialsFromAStore() throws {
+        func tenThousandTrialsFromAStore() async throws {
             try #require(Chromium.executable != nil, "\(Chromium.missing)")
             let clock = ContinuousClock()
             let (trials, metrics, stops) = Self.syntheticTrials()
@@ -99,19 +99,19 @@ extension ReportTests {
             // The search space came from the stored YAML although its code folder does not exist.
             #expect(reportModel.parameters.map(\.scale) == [.log, .linear, .categorical])
             #expect(reportModel.remarks.isEmpty)
-            try Self.check(reportModel, stops: stops.count, label: "store")
+            try await Self.check(reportModel, stops: stops.count, label: "store")
         }
 
         /// Renders `model`, loads it in Chromium, prints sizes and times, checks every mark.
-        static func check(_ model: ReportModel, stops: Int, label: String) throws {
+        static func check(_ model: ReportModel, stops: Int, label: String) async throws {
             let clock = ContinuousClock()
             var html = ""
             let render = clock.measure { html = HTMLReport.render(model) }
             let page = URL(fileURLWithPath: model.directory).appendingPathComponent("report.html")
             try Data(html.utf8).write(to: page)
-            let (dom, seconds) = try Chromium.dumpDOM(page)
+            let (dom, seconds) = try await Chromium.dumpDOM(page)
             let png = ReportArtifacts.folder.appendingPathComponent("report-10k-\(label).png")
-            try Chromium.screenshot(page, to: png)
+            try await Chromium.screenshot(page, to: png)
             print("10k report (\(label)): \(html.utf8.count) bytes, rendered in \(render); chromium --dump-dom \(String(format: "%.2f", seconds)) s; DOM \(dom.utf8.count) bytes; screenshot \(png.path)")
 
             #expect(DOM.bodyTag(dom).contains("data-rendered=\"true\""))

@@ -23,7 +23,7 @@ enum Chromium {
 
     /// Runs `chromium --headless --no-sandbox --disable-gpu EXTRA file://PAGE` with stdout to a
     /// file; returns its stdout and the seconds it took.
-    static func run(_ extra: [String], page: URL) throws -> (output: String, seconds: Double) {
+    static func run(_ extra: [String], page: URL) async throws -> (output: String, seconds: Double) {
         guard let executable else { throw ChromiumError(description: missing) }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString.prefix(8)).out")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -37,8 +37,7 @@ enum Chromium {
         process.standardOutput = handle
         process.standardError = FileHandle.nullDevice
         let start = Date()
-        try process.run()
-        process.waitUntilExit()
+        try await process.runToExit()
         let seconds = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
             throw ChromiumError(description: "chromium exited with status \(process.terminationStatus) for \(page.path)")
@@ -47,15 +46,15 @@ enum Chromium {
     }
 
     /// The DOM after the page's scripts ran (`--dump-dom`).
-    static func dumpDOM(_ page: URL) throws -> (dom: String, seconds: Double) {
-        let result = try run(["--dump-dom"], page: page)
+    static func dumpDOM(_ page: URL) async throws -> (dom: String, seconds: Double) {
+        let result = try await run(["--dump-dom"], page: page)
         return (result.output, result.seconds)
     }
 
     /// A 1400×2000 screenshot of `page` at `png`.
-    static func screenshot(_ page: URL, to png: URL) throws {
+    static func screenshot(_ page: URL, to png: URL) async throws {
         try? FileManager.default.createDirectory(at: png.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _ = try run(["--screenshot=\(png.path)", "--window-size=1400,2000", "--hide-scrollbars"], page: page)
+        _ = try await run(["--screenshot=\(png.path)", "--window-size=1400,2000", "--hide-scrollbars"], page: page)
     }
 
     struct ChromiumError: Error, CustomStringConvertible {
@@ -98,4 +97,43 @@ enum ReportArtifacts {
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".build").appendingPathComponent("test-artifacts")
+}
+
+extension Process {
+    /// Starts the process and waits for it without blocking a thread of the cooperative pool
+    /// (other tests, e.g. the kill -9 test's polling loop, keep running meanwhile).
+    func runToExit() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            terminationHandler = { _ in continuation.resume() }
+            do {
+                try run()
+            } catch {
+                terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+}
+
+/// The real `hdbench` binary, awaited without blocking the cooperative pool.
+enum HDBenchBinary {
+    /// Runs the binary to completion with stdout and stderr to a file; returns its exit status
+    /// and output.
+    static func run(_ arguments: [String], in directory: URL) async throws -> (status: Int32, output: String) {
+        guard let executable = ExperimentTests.CommandLineTests.binary else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "hdbench binary not found; run `swift build` first"])
+        }
+        let output = directory.appendingPathComponent("out-\(UUID().uuidString.prefix(6)).txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = handle
+        process.standardError = handle
+        try await process.runToExit()
+        return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8))
+    }
 }
