@@ -7,7 +7,13 @@ struct BestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "best",
         abstract: "Show the best trial: parameters, metric value, folder and the command that reproduces it.",
-        discussion: "With --json, an object with keys trial, metric, value, goal, parameters, command, folder, status.")
+        discussion: """
+            Prints `best: trial ID, METRIC = VALUE (GOAL), STATUS`, then its parameters, folder, the \
+            command as run, the folder it ran in, and `reproduce:` — one shell line that runs it \
+            again (cd to the code folder, AZUREML_SWEEP_<name> and environment_variables set, \
+            /bin/sh -c COMMAND). With --json, an object with keys trial, metric, value, goal, \
+            parameters, command, folder, status.
+            """)
 
     @Argument(help: "The experiment folder.")
     var directory: String
@@ -26,10 +32,12 @@ struct BestCommand: AsyncParsableCommand {
             print(best.bestJSON(objective: objective).prettyPrinted())
             return
         }
-        print("trial \(best.trial.id) (\(best.trial.status.rawValue)): \(objective.primaryMetric) = \(value) (\(objective.goal.rawValue))")
-        print("parameters: \(Format.parameters(best.trial.configuration))")
-        print("folder: \(best.trial.folder)")
-        if let command = best.trial.command { print("command: \(command)") }
-        if let code = experiment.resolvedConfiguration?.codeDirectory { print("run in: \(code)") }
+        let resolved = experiment.resolvedConfiguration
+        let description = BestTrialDescription(
+            trial: best.trial.id, status: best.trial.status, objective: objective, value: value,
+            configuration: best.trial.configuration, folder: best.trial.folder, command: best.trial.command,
+            codeDirectory: resolved?.codeDirectory,
+            environmentVariables: resolved?.environmentVariables.map { ($0.name, $0.value) } ?? [])
+        print(description.lines.joined(separator: "\n"))
     }
 }

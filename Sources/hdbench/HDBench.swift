@@ -14,6 +14,7 @@ struct HDBench: AsyncParsableCommand {
             StatusCommand.self,
             BestCommand.self,
             ExportCommand.self,
+            ReportCommand.self,
             BenchCommand.self,
         ]
     )

@@ -72,15 +72,33 @@ struct SweepCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let signals = Self.forwardSignals(to: runner)
         defer { signals.forEach { $0.cancel() } }
-        let printer = EventPrinter(objective: definition.objective, quiet: quiet)
-        let summary = try await runner.run(events: { printer.print($0) })
-        Swift.print(SummaryFormatter.summary(summary, codeDirectory: definition.trial.codeDirectory.path))
+        let display = SweepDisplay(
+            mode: quiet ? .quiet : SweepDisplay.Mode.forStandardOutput(),
+            objective: definition.objective, totalTrials: Self.totalTrials(definition),
+            history: resume ? ((try? store.results()) ?? []) : [])
+        let summary: SweepSummary
+        do {
+            summary = try await runner.run(events: { display.send($0) })
+        } catch {
+            await display.finish()
+            throw error
+        }
+        await display.finish()
+        Swift.print(SummaryFormatter.summary(summary, definition: definition))
         flushOutput()
         switch summary.status {
         case .completed, .timedOut, .running: break
         case .interrupted: throw ExitCode(130)
         case .failed: throw ExitCode.failure
         }
+    }
+
+    /// Trials the sweep will run: max_total_trials, or fewer when the space is finite and smaller.
+    static func totalTrials(_ definition: SweepDefinition) -> Int {
+        let budget = definition.limits.maxTotalTrials
+        guard definition.searchSpace.isFinite, !definition.searchSpace.parameters.isEmpty,
+              let size = definition.searchSpace.cardinality else { return budget }
+        return min(budget, size)
     }
 
     private func chooseDirectory(job: URL) throws -> URL {
@@ -125,58 +143,29 @@ struct SweepCommand: AsyncParsableCommand {
     }
 }
 
-/// Prints one plain, greppable line per trial event.
-struct EventPrinter: Sendable {
-    let objective: Objective
-    let quiet: Bool
-
-    func print(_ event: SweepEvent) {
-        guard !quiet, let line = line(for: event) else { return }
-        Swift.print(line)
-        flushOutput()
-    }
-
-    func line(for event: SweepEvent) -> String? {
-        switch event {
-        case .sweepStarted(_, let resumed, let concurrency):
-            return "sweep \(resumed ? "resumed" : "started"): up to \(concurrency) trials at once"
-        case .trialStarted(let trial):
-            let rerun = trial.rerunOf.map { " (re-run of trial \($0))" } ?? ""
-            return "trial \(trial.id) started\(rerun): \(Format.parameters(trial.configuration))"
-        case .metric(let metric):
-            guard metric.name == objective.primaryMetric, !metric.duplicate else { return nil }
-            let late = metric.afterStop ? " (after stop)" : ""
-            return "trial \(metric.trial) \(metric.name)=\(metric.value) report \(metric.reportIndex ?? 0)\(late)"
-        case .diagnostic(let diagnostic):
-            return "warning: \(diagnostic)"
-        case .trialStopped(let decision):
-            return "trial \(decision.trial) stopped at report \(decision.reportCount): \(decision.reason)"
-        case .trialFinished(let trial, let value):
-            let metric = value.map { " \(objective.primaryMetric)=\($0)" } ?? " (no \(objective.primaryMetric))"
-            let reason = trial.reason.map { ": \($0)" } ?? ""
-            return "trial \(trial.id) \(trial.status.rawValue)\(metric)\(Format.duration(trial))\(reason)"
-        }
-    }
-}
-
 enum SummaryFormatter {
-    static func summary(_ summary: SweepSummary, codeDirectory: String) -> String {
+    static func summary(_ summary: SweepSummary, definition: SweepDefinition) -> String {
         var lines: [String] = []
         let reason = summary.reason.map { ": \($0)" } ?? ""
         lines.append("sweep \(summary.status.rawValue)\(reason) (\(Format.seconds(summary.elapsed)))")
         let counts = summary.countsByStatus
         let parts = TrialStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
         lines.append("trials: \(parts.isEmpty ? "none" : parts.joined(separator: ", "))")
+        if definition.earlyTermination != nil {
+            let savings = ComputeSavings(trials: summary.trials.map(ComputeSavings.TrialUsage.init(result:)))
+            lines.append("early termination: \(savings.summary)")
+        }
         if let best = summary.best, let value = best.value {
-            lines.append("best: trial \(best.trial.id), \(summary.objective.primaryMetric) = \(value) (\(summary.objective.goal.rawValue)), \(best.trial.status.rawValue)")
-            lines.append("  parameters: \(Format.parameters(best.trial.configuration))")
-            lines.append("  folder: \(best.trial.folder)")
-            if let command = best.trial.command { lines.append("  command: \(command)") }
-            lines.append("  run in: \(codeDirectory)")
+            lines += BestTrialDescription(
+                trial: best.trial.id, status: best.trial.status, objective: summary.objective, value: value,
+                configuration: best.trial.configuration, folder: best.trial.folder, command: best.trial.command,
+                codeDirectory: definition.trial.codeDirectory.path,
+                environmentVariables: definition.trial.environmentVariables).lines
         } else {
             lines.append("best: none (no trial logged \(summary.objective.primaryMetric))")
         }
         lines.append("experiment: \(summary.directory.path)")
+        lines.append("report: hdbench report \(shellQuoted(summary.directory.path))")
         return lines.joined(separator: "\n")
     }
 }

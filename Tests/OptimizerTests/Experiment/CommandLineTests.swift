@@ -43,7 +43,7 @@ extension ExperimentTests {
             $schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json
             type: sweep
             trial:
-              command: python3 -u train.py --lr ${{search_space.lr}} --epochs 12 --sleep 0.1
+              command: python3 -u train.py --lr ${{search_space.lr}} --epochs 12 --sleep 0.3
               code: \(Fixtures.trials.path)
             search_space:
               lr: {type: choice, values: [0.01, 0.02, 0.04]}
