@@ -1,7 +1,29 @@
 import ArgumentParser
+import Foundation
 import Optimizer
 
 @main
+enum Entry {
+    static func main() async {
+        restartWithMatchingBLASKernelsIfNeeded()
+        await HDBench.main()
+    }
+
+    /// When OpenBLAS fell back to kernels older than the CPU (VMs that mask CPUID), restart this
+    /// process once with `OPENBLAS_CORETYPE` set: the variable is read only at library load.
+    /// An explicit `OPENBLAS_CORETYPE` is always respected.
+    static func restartWithMatchingBLASKernelsIfNeeded() {
+        guard getenv("OPENBLAS_CORETYPE") == nil, let core = BLAS.recommendedCoreType() else { return }
+        setenv("OPENBLAS_CORETYPE", core, 1)
+        let arguments = CommandLine.arguments
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        execv("/proc/self/exe", argv)
+        // execv returns only on failure: carry on with the slower kernels.
+        unsetenv("OPENBLAS_CORETYPE")
+    }
+}
+
 struct HDBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hdbench",

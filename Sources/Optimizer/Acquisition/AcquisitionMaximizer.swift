@@ -9,7 +9,7 @@ public struct AcquisitionMaximizerOptions: Sendable, Equatable {
     /// L-BFGS-B runs started from the best candidates.
     public var restartCount = 10
     /// Candidates are scored in chunks of this many columns to bound the n×m work matrices.
-    public var chunkSize = 1024
+    public var chunkSize = 256
     /// Options for each L-BFGS-B run (on −a(x)).
     public var optimizer = LBFGSBOptions(maxIterations: 100, maxEvaluations: 200)
 

@@ -19,7 +19,7 @@ public struct GaussianProcessFitOptions: Sendable, Equatable {
     /// size (subset-of-data; Rasmussen & Williams 2006, §8.3.1), then the model is conditioned
     /// on all points. Each likelihood evaluation costs n³ flops, so this bounds the fit's cost
     /// for sweeps of thousands of trials.
-    public var maxFitPoints = 256
+    public var maxFitPoints = 200
     /// Box bounds for log ℓ (inputs live in the unit cube: ℓ from 0.005 to 200).
     public var logLengthScaleBounds: ClosedRange<Double> = log(0.005)...log(200)
     /// Box bounds for log σ² (outputs are standardised).
@@ -27,7 +27,7 @@ public struct GaussianProcessFitOptions: Sendable, Equatable {
     /// Box bounds for log σ²ₙ; the floor keeps K factorisable for noise-free objectives.
     public var logNoiseVarianceBounds: ClosedRange<Double> = log(1e-6)...log(2)
     /// Options for each L-BFGS-B run.
-    public var optimizer = LBFGSBOptions(maxIterations: 60, maxEvaluations: 100)
+    public var optimizer = LBFGSBOptions(maxIterations: 60, maxEvaluations: 100, relativeReductionTolerance: 1e-7)
 
     public init() {}
 }
