@@ -38,7 +38,7 @@ struct SweepDefinitionYAMLTests {
         #expect(definition.searchSpace["learning_rate"] == .logUniform(-7, -1))
         #expect(definition.sampling == .random(seed: 42, rule: .random))
         #expect(definition.objective == Objective(goal: .maximize, primaryMetric: "accuracy"))
-        #expect(definition.earlyTermination == EarlyTerminationSpec(kind: .bandit(slackFactor: 0.15, slackAmount: nil), evaluationInterval: 1, delayEvaluation: 3))
+        #expect(definition.earlyTermination == EarlyTerminationSpec(kind: .medianStopping, evaluationInterval: 1, delayEvaluation: 5))
         #expect(definition.limits == Limits(maxTotalTrials: 20, maxConcurrentTrials: 4, timeout: 600))
         #expect(definition.trial.codeDirectory.path == url.deletingLastPathComponent().standardizedFileURL.path)
         #expect(definition.inputs.map(\.name) == ["epochs"] && definition.inputs[0].value == "10")
