@@ -15,6 +15,7 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Evaluations per run.") var budget: Int = 100
     @Option(help: "Runs (seeds 0..<S).") var seeds: Int = 10
     @Option(help: "Trials proposed per batch (the others pending).") var concurrency: Int = 1
+    @Option(help: "Bayesian: kriging-believer (default) or ignore pending trials.") var pending: String = "kriging-believer"
     @Option(help: "Write JSON to this file ('-' for standard output).") var json: String?
 
     func validate() throws {
@@ -22,6 +23,7 @@ struct BenchQualityCommand: ParsableCommand {
             throw ValidationError("--problem '\(problem)' is unknown; use one of \(QualityProblem.names.joined(separator: ", "))")
         }
         guard ["random", "sobol", "bayesian"].contains(sampler) else { throw ValidationError("--sampler must be random, sobol or bayesian") }
+        guard ["kriging-believer", "ignore"].contains(pending) else { throw ValidationError("--pending must be kriging-believer or ignore") }
         guard budget >= 1, seeds >= 1, concurrency >= 1 else { throw ValidationError("--budget, --seeds and --concurrency must be ≥ 1") }
     }
 
@@ -29,6 +31,7 @@ struct BenchQualityCommand: ParsableCommand {
         BLAS.setThreadCount(1)
         var bench = QualityBenchmark(problem: QualityProblem.named(problem)!, sampler: sampler, budget: budget, seeds: seeds)
         bench.concurrency = concurrency
+        bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
         let r = try bench.run()
         if let json {
             let encoder = JSONEncoder()

@@ -39,10 +39,14 @@ public enum AcquisitionMaximizer {
     ///   - posterior: any ``Posterior`` (the GP, or a mock in tests).
     ///   - candidates: m×d points in the unit cube (the caller draws them, e.g. scrambled
     ///     Sobol from its seed, so the result is deterministic for a given seed).
+    ///   - extraStarts: k×d points that always start an L-BFGS-B run, in addition to the best
+    ///     candidates — e.g. the incumbent, so the acquisition is refined around the best
+    ///     observation (as Optuna's GP sampler does).
     /// - Complexity: ⌈m/chunk⌉ posterior calls for scoring; then one posterior-with-gradient
     ///   call per round for at most `restartCount` points.
     public static func maximize(_ acquisition: ExpectedImprovement, posterior: some Posterior,
-                                candidates: Matrix, options: AcquisitionMaximizerOptions = .init()) -> AcquisitionMaximum {
+                                candidates: Matrix, extraStarts: Matrix? = nil,
+                                options: AcquisitionMaximizerOptions = .init()) -> AcquisitionMaximum {
         let d = posterior.dimension
         precondition(candidates.columns == d && candidates.rows > 0,
                      "AcquisitionMaximizer: candidates are \(candidates.rows)×\(candidates.columns), d = \(d)")
@@ -60,9 +64,12 @@ public enum AcquisitionMaximizer {
             return sa != sb ? sa > sb : a < b
         }
         let lower = [Double](repeating: 0, count: d), upper = [Double](repeating: 1, count: d)
-        var machines = order.prefix(options.restartCount).map {
-            LBFGSB(start: candidates.row($0), lower: lower, upper: upper, options: options.optimizer)
+        var starts = order.prefix(options.restartCount).map { candidates.row($0) }
+        if let extraStarts {
+            precondition(extraStarts.columns == d, "AcquisitionMaximizer: extra starts are \(extraStarts.rows)×\(extraStarts.columns), d = \(d)")
+            starts += (0..<extraStarts.rows).map { extraStarts.row($0) }
         }
+        var machines = starts.map { LBFGSB(start: $0, lower: lower, upper: upper, options: options.optimizer) }
         var rounds = 0
         while true {
             let live = machines.indices.filter { machines[$0].pendingPoint != nil }

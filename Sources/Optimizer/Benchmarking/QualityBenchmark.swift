@@ -86,6 +86,8 @@ public struct QualityBenchmark: Sendable {
     public var seeds: Int
     /// Trials proposed before any of them is told (synchronous batches; pending for the sampler).
     public var concurrency = 1
+    /// How the Bayesian sampler treats pending trials.
+    public var pendingStrategy = PendingStrategy.krigingBeliever
 
     public init(problem: QualityProblem, sampler: String, budget: Int, seeds: Int) {
         self.problem = problem
@@ -132,7 +134,10 @@ public struct QualityBenchmark: Sendable {
         switch sampler {
         case "random": return try makeSampler(.random(seed: seed, rule: .random), space: problem.space)
         case "sobol": return try makeSampler(.random(seed: seed, rule: .sobol), space: problem.space)
-        case "bayesian": return BayesianSampler(space: problem.space, seed: seed)
+        case "bayesian":
+            var options = BayesianOptimizerOptions()
+            options.pendingStrategy = pendingStrategy
+            return BayesianSampler(space: problem.space, seed: seed, options: options)
         default: throw ConfigurationError(path: "--sampler", message: "'\(sampler)' is not a sampler; use random, sobol or bayesian")
         }
     }
@@ -179,7 +184,8 @@ public struct QualityBenchmark: Sendable {
         }
         let points = checkpoints
         func column(_ k: Int) -> [Double] { perSeed.map { $0[min(k, $0.count) - 1] } }
-        return Result(problem: problem.name, sampler: "hdbench-\(sampler)", budget: budget, seeds: seeds, concurrency: concurrency,
+        let name = sampler == "bayesian" && pendingStrategy == .ignore ? "hdbench-bayesian-ignore-pending" : "hdbench-\(sampler)"
+        return Result(problem: problem.name, sampler: concurrency > 1 ? "\(name)-c\(concurrency)" : name, budget: budget, seeds: seeds, concurrency: concurrency,
                       checkpoints: points,
                       log10Regret: .init(median: points.map { quantile(column($0), 0.5) },
                                          q25: points.map { quantile(column($0), 0.25) },

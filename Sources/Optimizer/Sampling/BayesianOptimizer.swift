@@ -90,9 +90,12 @@ public struct BayesianOptimizer: Sendable {
         }
         let fitSeconds = Self.seconds(clock.now - fitStart)
         let acquisitionStart = clock.now
-        let incumbent = standardised.max()!
-        let ei = ExpectedImprovement(incumbent: incumbent, isLogarithmic: options.logExpectedImprovement)
-        let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates, options: options.acquisition)
+        let best = standardised.indices.max { standardised[$0] < standardised[$1] }!
+        let ei = ExpectedImprovement(incumbent: standardised[best], isLogarithmic: options.logExpectedImprovement)
+        // The incumbent always starts one L-BFGS-B run, so the acquisition is refined next to
+        // the best observation as well as at the best quasi-random candidates.
+        let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
+                                                    extraStarts: observed.rows(best..<(best + 1)), options: options.acquisition)
         return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
