@@ -8,7 +8,7 @@ struct HDBench: AsyncParsableCommand {
         abstract: "Hyperparameter sweeps on this machine, with Azure ML HyperDrive semantics.",
         version: Optimizer.version,
         subcommands: [
-            BenchCommand.self, SweepCommand.self, StatusCommand.self, BestCommand.self, ExportCommand.self,
+            BenchCommand.self, SweepCommand.self, StatusCommand.self, BestCommand.self, ExportCommand.self, ReplayCommand.self,
         ]
     )
 }
@@ -18,6 +18,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks: suggestion speed and sampler quality.",
-        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self]
+        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self, BenchPoliciesCommand.self]
     )
 }
