@@ -79,7 +79,9 @@ public struct LearningCurveProblem: Sendable {
 public struct PolicyBenchmarkArm: Sendable {
     /// The sampler kind.
     public enum SamplerKind: String, Sendable, Hashable, Codable {
+        /// ``RandomSampler``.
         case random
+        /// ``BayesianSampler``, with the arm's ``PolicyBenchmarkArm/partialObservations``.
         case bayesian
     }
 
