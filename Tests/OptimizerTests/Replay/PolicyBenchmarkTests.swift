@@ -18,25 +18,28 @@ extension StoreReplayTests {
         }
 
         @Test("random sampling: no policy runs every report; median stopping runs fewer; runs are deterministic")
-        func random() {
+        func random() async throws {
             var bench = PolicyBenchmark()
             bench.budget = 20
-            let none = bench.run(PolicyBenchmarkArm.standard[0], seed: 1).run
-            let median = bench.run(PolicyBenchmarkArm.standard[1], seed: 1).run
+            let runs = try await StoreReplayTests.offCooperativePool { [bench] in
+                (bench.run(PolicyBenchmarkArm.standard[0], seed: 1).run, bench.run(PolicyBenchmarkArm.standard[1], seed: 1).run,
+                 bench.run(PolicyBenchmarkArm.standard[1], seed: 1).run)
+            }
+            let (none, median, again) = runs
             #expect(none.reports == 20 * 30 && none.stopped == 0)
             #expect(median.reports < none.reports && median.stopped > 0)
             // Paired: the same configurations, so the winner under the policy is never better.
             #expect(median.bestValue <= none.bestValue)
-            #expect(bench.run(PolicyBenchmarkArm.standard[1], seed: 1).run == median)
+            #expect(again == median)
         }
 
         @Test("Bayesian sampling with median stopping, both partial treatments, on a small budget")
-        func bayesian() {
+        func bayesian() async throws {
             var bench = PolicyBenchmark()
             bench.budget = 14
             bench.seeds = 1
             bench.arms = [PolicyBenchmarkArm.standard[2], PolicyBenchmarkArm.standard[3]]
-            let result = bench.run()
+            let result = try await StoreReplayTests.offCooperativePool { [bench] in bench.run() }
             #expect(result.arms.map(\.arm) == ["bayesian+median(1,5) floor", "bayesian+median(1,5) as-is"])
             for arm in result.arms {
                 let run = arm.runs[0]

@@ -4,12 +4,21 @@ import Testing
 
 /// `hdbench replay` through the real binary, on experiments recorded by real sweeps of
 /// `Fixtures/trials/train.py` (accuracy at epoch e = 1 − lr·10/e, exactly).
-extension StoreReplayTests {
+///
+/// Nested in the serialized ``ExperimentTests/CommandLineTests`` so that no two tests spawn
+/// `hdbench` processes at once: run alongside the kill-and-resume test, they starved its
+/// polling and once left the test process waiting on a child forever.
+extension ExperimentTests.CommandLineTests {
     @Suite("hdbench replay", .serialized)
     struct ReplayCommandTests {
         typealias CLI = ExperimentTests.CommandLineTests
 
         static let rates = [0.01, 0.02, 0.04, 0.08, 0.16]
+
+        /// ``ExperimentTests/CommandLineTests/run(_:in:)``.
+        static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+            try CLI.run(arguments, in: directory)
+        }
 
         static func yaml(epochs: Int, sleep: Double, trials: Int = 5, concurrency: Int = 2, earlyTermination: String = "") -> String {
             """
@@ -31,7 +40,7 @@ extension StoreReplayTests {
             let work = Fixtures.temporaryDirectory(label)
             try yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
             let experiment = work.appendingPathComponent("exp")
-            let sweep = try CLI.run(["sweep", "job.yml", "--experiment-dir", experiment.path, "--quiet", "--grace-period", "0.5"], in: work)
+            let sweep = try Self.run(["sweep", "job.yml", "--experiment-dir", experiment.path, "--quiet", "--grace-period", "0.5"], in: work)
             try #require(sweep.status == 0, "\(sweep.output)")
             return (work, experiment)
         }
@@ -75,7 +84,7 @@ extension StoreReplayTests {
                 (["--policy", "none"], NoTerminationPolicy()),
             ]
             for (arguments, policy) in cases {
-                let run = try CLI.run(["replay", experiment.path, "--json"] + arguments, in: work)
+                let run = try Self.run(["replay", experiment.path, "--json"] + arguments, in: work)
                 #expect(run.status == 0, "\(arguments): \(run.output)")
                 let object = try Self.object(run.output)
                 #expect(Self.requiredKeys.isSubset(of: Set(object.keys)), "\(arguments): keys \(object.keys.sorted())")
@@ -97,26 +106,28 @@ extension StoreReplayTests {
             // every report count, so no policy stops it and nothing is lost.
             let bestOfAll = 1 - 0.01 * 10 / 12
             for (arguments, _) in cases {
-                let printed = try JSONDecoder().decode(ReplayResult.self, from: Data(try CLI.run(["replay", experiment.path, "--json"] + arguments, in: work).output.utf8))
+                let output = try Self.run(["replay", experiment.path, "--json"] + arguments, in: work).output
+                let printed = try JSONDecoder().decode(ReplayResult.self, from: Data(output.utf8))
                 #expect(!printed.stopped.contains(0) && printed.loss == 0 && Self.close(printed.bestWithout, bestOfAll), "\(arguments)")
             }
             // Bandit, slack 0.05: trials 2–4 are ≥ 0.3 behind trial 0 at n = 1 (trial 0 has always
             // reported by the time they start), so each is stopped at its first report; trial 1
             // (0.1/n behind) only if trial 0 had reported before its first report.
-            let bandit = try JSONDecoder().decode(ReplayResult.self, from: Data(try CLI.run(
-                ["replay", experiment.path, "--json", "--policy", "bandit", "--slack-amount", "0.05"], in: work).output.utf8))
+            let banditOutput = try Self.run(["replay", experiment.path, "--json", "--policy", "bandit", "--slack-amount", "0.05"], in: work).output
+            let bandit = try JSONDecoder().decode(ReplayResult.self, from: Data(banditOutput.utf8))
             let lrOf = Dictionary(uniqueKeysWithValues: trials.map { ($0.id, $0.configuration["lr"]?.numericValue ?? 0) })
             let farBehind = Set(trials.filter { lrOf[$0.id]! >= 0.04 }.map(\.id))
             #expect(farBehind.isSubset(of: Set(bandit.stopped)))
             #expect(bandit.stops.filter { farBehind.contains($0.trial) }.allSatisfy { $0.report == 1 && $0.reportsSaved == 11 })
             // No policy: nothing saved, nothing lost.
-            let none = try Self.object(try CLI.run(["replay", experiment.path, "--json", "--policy", "none"], in: work).output)
+            let noneOutput = try Self.run(["replay", experiment.path, "--json", "--policy", "none"], in: work).output
+            let none = try Self.object(noneOutput)
             #expect(none["reports_saved_percent"] as? Double == 0 && none["seconds_saved_percent"] as? Double == 0)
             #expect((none["stopped"] as? [Int]) == [])
             #expect(none["loss"] as? Double == 0)
 
             // The human table.
-            let table = try CLI.run(["replay", experiment.path, "--policy", "bandit", "--slack-amount", "0.05"], in: work)
+            let table = try Self.run(["replay", experiment.path, "--policy", "bandit", "--slack-amount", "0.05"], in: work)
             #expect(table.status == 0)
             #expect(table.output.contains("policy: bandit(slack_amount: 0.05, evaluation_interval: 1, delay_evaluation: 0)"))
             #expect(table.output.contains("would stop \(bandit.stopped.count) of 5 trials:"))
@@ -142,7 +153,7 @@ extension StoreReplayTests {
                 #expect(trial.reports.count == decision.reportCount)
             }
 
-            let json = try CLI.run(["replay", experiment.path, "--json", "--policy", "none"], in: work)
+            let json = try Self.run(["replay", experiment.path, "--json", "--policy", "none"], in: work)
             #expect(json.status == 0, "\(json.output)")
             let object = try Self.object(json.output)
             #expect((object["incomplete_trials"] as? [Int])?.sorted() == stoppedInRun.sorted())
@@ -150,7 +161,7 @@ extension StoreReplayTests {
             #expect(notes.contains { $0.contains("were stopped by a policy in the recorded run") })
             #expect(notes.contains { $0.contains("this policy did not stop trials") })
 
-            let table = try CLI.run(["replay", experiment.path, "--policy", "median"], in: work)
+            let table = try Self.run(["replay", experiment.path, "--policy", "median"], in: work)
             #expect(table.status == 0)
             #expect(table.output.contains("incomplete curves: trials \(stoppedInRun.sorted())"))
         }
@@ -170,12 +181,13 @@ extension StoreReplayTests {
             }
             try #require(sweep.isRunning, "the sweep ended before the test could replay it")
 
-            let refused = try CLI.run(["replay", experiment.path, "--policy", "median"], in: work)
+            let refused = try Self.run(["replay", experiment.path, "--policy", "median"], in: work)
             #expect(refused.status != 0)
             #expect(refused.output.contains("is still running; wait for it to finish, or pass --allow-running"))
-            let allowed = try CLI.run(["replay", experiment.path, "--policy", "median", "--json", "--allow-running"], in: work)
+            let allowed = try Self.run(["replay", experiment.path, "--policy", "median", "--json", "--allow-running"], in: work)
             #expect(allowed.status == 0, "\(allowed.output)")
-            let notes = try #require(try Self.object(allowed.output)["notes"] as? [String])
+            let allowedObject = try Self.object(allowed.output)
+            let notes = try #require(allowedObject["notes"] as? [String])
             #expect(notes.contains("the sweep was still running when the store was read: its curves are those logged so far"))
             sweep.waitUntilExit()
             #expect(sweep.terminationStatus == 0)
@@ -200,7 +212,7 @@ extension StoreReplayTests {
         ] as [([String], String)])
         func badFlags(arguments: [String], message: String) throws {
             let work = Fixtures.temporaryDirectory()
-            let run = try CLI.run(["replay", work.appendingPathComponent("missing").path] + arguments, in: work)
+            let run = try Self.run(["replay", work.appendingPathComponent("missing").path] + arguments, in: work)
             #expect(run.status != 0)
             let lines = run.output.split(separator: "\n", omittingEmptySubsequences: true)
             #expect(lines.count == 1, "\(run.output)")

@@ -3,9 +3,18 @@ import Testing
 @testable import Optimizer
 
 /// Groups the replay-from-the-store suites, so `swift test --filter StoreReplay` selects them
-/// (`--filter Replay` also selects the policies' own replay tests).
+/// (`--filter Replay` also selects the policies' own replay tests and `hdbench replay`'s,
+/// which sit with the other command-line tests).
 @Suite("Replay from the store")
-enum StoreReplayTests {}
+enum StoreReplayTests {
+    /// Runs blocking work (a CPU-bound simulation) on a Dispatch thread, so it does not hold one of Swift Concurrency's few cooperative threads (two on a
+    /// two-core machine) that other suites' async tests need to wake up on time.
+    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
 
 extension StoreReplayTests {
     @Suite("StoredReplay from a hand-written store")
