@@ -37,6 +37,7 @@ struct HDBench: AsyncParsableCommand {
             BestCommand.self,
             ExportCommand.self,
             ReportCommand.self,
+            ReplayCommand.self,
             BenchCommand.self,
         ]
     )
@@ -46,7 +47,7 @@ struct HDBench: AsyncParsableCommand {
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: suggestion speed and sampler quality.",
-        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self]
+        abstract: "Benchmarks: suggestion speed, sampler quality, policies on learning curves.",
+        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self, BenchPoliciesCommand.self]
     )
 }

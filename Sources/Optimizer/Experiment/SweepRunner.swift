@@ -273,7 +273,8 @@ public actor SweepRunner {
             guard let trial = latest[proposal] else { return nil }
             let pending = !trial.status.isFinished || rerunQueue.contains { $0.id == trial.id }
             return SamplerObservation(trial: proposal, configuration: trial.configuration,
-                                      value: bestValue(of: trial.id), isPending: pending)
+                                      value: bestValue(of: trial.id), isPending: pending,
+                                      isPartial: stopped.contains(trial.id))
         }
         return SamplerHistory(goal: definition.objective.goal, observations: observations)
     }

@@ -16,7 +16,30 @@ import Foundation
 ///   configuration is drawn at random; the sampler returns `nil` when the space is used up.
 /// - Degrade, never die: if the surrogate cannot be fitted, the suggestion is a random draw and
 ///   ``fallbackReasons`` records why (keyed by trial index).
+/// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``, SPEC §8)
+///   enter the surrogate as ``partialObservations`` says.
 public struct BayesianSampler: Sampler {
+    /// How a trial stopped by an early-termination policy enters the surrogate. Its value is
+    /// its best value so far: a bound on what the full run would have reached (never better),
+    /// taken early on a rising learning curve, so often far below every completed trial.
+    public enum PartialObservationHandling: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The best value so far, as if the trial had completed.
+        case asIs = "as_is"
+        /// The best value so far, but never worse than the worst completed trial:
+        ///
+        /// ```
+        /// y_partial ← max(y_partial, min over completed trials of y)     (y oriented: larger is better)
+        /// ```
+        ///
+        /// The policy's verdict ("worse than its peers") is kept — the trial still ranks at the
+        /// bottom — but a value read early on a rising curve cannot become an outlier that
+        /// dominates the standardisation (sd(y)) and the GP's fit, flattening the differences
+        /// between the completed trials the acquisition must resolve. Since the best value so far
+        /// is a bound the full run would only have improved on, raising it is never less
+        /// faithful than keeping it. Without completed trials the values are kept as they are.
+        case floorAtWorstCompleted = "floor_at_worst_completed"
+    }
+
     public let space: SearchSpace
     public let encoding: SearchSpaceEncoding
     public let seed: UInt64
@@ -28,6 +51,8 @@ public struct BayesianSampler: Sampler {
     public private(set) var fallbackReasons: [Int: String] = [:]
     /// The quasi-random initial design.
     private let initialDesign: any Sampler
+    /// How trials stopped by an early-termination policy enter the surrogate.
+    public var partialObservations = PartialObservationHandling.floorAtWorstCompleted
 
     public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, options: BayesianOptimizerOptions = .init()) {
         self.space = space
@@ -57,8 +82,7 @@ public struct BayesianSampler: Sampler {
             let e = encoding.encode(o.configuration)
             for j in 0..<d { x[i, j] = e[j] }
         }
-        let sign: Double = history.goal == .maximize ? 1 : -1
-        let y = finished.map { sign * $0.value! }
+        let y = Self.orientedValues(finished, goal: history.goal, partial: partialObservations)
         let pendingConfigurations = history.observations.filter(\.isPending).map(\.configuration)
         var pending = Matrix(rows: pendingConfigurations.count, columns: d)
         for (i, c) in pendingConfigurations.enumerated() {
@@ -82,6 +106,19 @@ public struct BayesianSampler: Sampler {
         }
         fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"
         return randomUnused(used: used, using: &rng)
+    }
+
+    /// The finished observations' values oriented so that larger is better, partial ones
+    /// treated as `partial` says.
+    ///
+    /// - Precondition: every observation has a finite value.
+    static func orientedValues(_ finished: [SamplerObservation], goal: PrimaryMetricGoal,
+                               partial: PartialObservationHandling) -> [Double] {
+        let sign: Double = goal == .maximize ? 1 : -1
+        let y = finished.map { sign * $0.value! }
+        guard partial == .floorAtWorstCompleted,
+              let worstCompleted = zip(finished, y).filter({ !$0.0.isPartial }).map(\.1).min() else { return y }
+        return zip(finished, y).map { $0.isPartial ? max($1, worstCompleted) : $1 }
     }
 
     /// A random configuration, not in `used` when the space is finite (nil when none is left).

@@ -18,12 +18,18 @@ public struct SamplerObservation: Sendable, Hashable {
     public var value: Double?
     /// `true` while the trial is still queued or running (its result is not known yet).
     public var isPending: Bool
+    /// `true` when an early-termination policy stopped the trial (SPEC §8, Bayesian sampling
+    /// with a policy): `value` is then its best value *so far*, from an incomplete curve — a
+    /// lower bound (maximising; an upper bound minimising) of what the full run would have
+    /// logged. ``BayesianSampler`` treats such values per its ``BayesianSampler/partialObservations``.
+    public var isPartial: Bool
 
-    public init(trial: Int, configuration: Configuration, value: Double?, isPending: Bool) {
+    public init(trial: Int, configuration: Configuration, value: Double?, isPending: Bool, isPartial: Bool = false) {
         self.trial = trial
         self.configuration = configuration
         self.value = value
         self.isPending = isPending
+        self.isPartial = isPartial
     }
 }
 

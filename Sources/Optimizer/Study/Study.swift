@@ -109,7 +109,8 @@ public struct Study: Sendable {
     public var history: SamplerHistory {
         SamplerHistory(goal: goal, observations: records.map {
             SamplerObservation(trial: $0.trial.id, configuration: $0.trial.configuration,
-                               value: $0.rankingValue(goal: goal), isPending: $0.state == .running)
+                               value: $0.rankingValue(goal: goal), isPending: $0.state == .running,
+                               isPartial: $0.state == .pruned)
         })
     }
 
