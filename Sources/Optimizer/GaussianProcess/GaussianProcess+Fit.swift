@@ -14,7 +14,7 @@ public struct GaussianProcessFitOptions: Sendable, Equatable {
     /// from the prior.
     public var coldStarts = 2
     /// L-BFGS-B starts with a warm start: the previous optimum plus `warmStarts − 1` prior draws.
-    public var warmStarts = 1
+    public var warmStarts = 2
     /// Above this many observations, hyperparameters are fitted on a random subset of this
     /// size (subset-of-data; Rasmussen & Williams 2006, §8.3.1), then the model is conditioned
     /// on all points. Each likelihood evaluation costs n³ flops, so this bounds the fit's cost

