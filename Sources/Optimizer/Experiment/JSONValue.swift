@@ -69,25 +69,7 @@ public enum JSONValue: Sendable, Hashable {
         "\(value)"
     }
 
-    static func quote(_ text: String) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
+    static func quote(_ text: String) -> String { jsonStringLiteral(text) }
 }
 
 /// Parameter values as JSON: integers as integers, reals as reals, nested choices as objects.

@@ -26,31 +26,7 @@ public enum HTMLEscaping {
     /// besides JSON's own escapes, `<`, `>` and `&` are written `\u003c`, `\u003e`, `\u0026`
     /// (so neither `</script>` nor `<!--` can appear), and U+2028/U+2029 as `\u2028`/`\u2029`
     /// (line terminators in older JavaScript). `JSON.parse` restores the exact text.
-    public static func jsonString(_ text: String) -> String {
-        var output = "\""
-        output.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "<": output += "\\u003c"
-            case ">": output += "\\u003e"
-            case "&": output += "\\u0026"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return output + "\""
-    }
+    public static func jsonString(_ text: String) -> String { jsonStringLiteral(text, htmlSafe: true) }
 
     /// A JSON number: shortest round-trip text, or `null` when not finite (JSON has no NaN).
     public static func jsonNumber(_ value: Double?) -> String {

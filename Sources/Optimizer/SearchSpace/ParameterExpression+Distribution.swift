@@ -50,6 +50,18 @@ extension ParameterExpression {
                 }
             }
             return chosen
+        default:
+            return leafValue(u)
+        }
+    }
+
+    /// The value of a non-choice expression at unit coordinate `u` (the table above);
+    /// `quantile` maps `u` to a standard-normal quantile for the normal forms (the surrogate's
+    /// encoding passes a tail-truncated map).
+    func leafValue(_ u: Double, quantile: (Double) -> Double = ParameterExpression.normalQuantile) -> ParameterValue {
+        switch self {
+        case .choice:
+            preconditionFailure("leafValue: choice is not a leaf")
         case .randint(let upper):
             return .int(Self.binIndex(u, count: upper))
         case .uniform(let a, let b):
@@ -61,13 +73,13 @@ extension ParameterExpression {
         case .qLogUniform(let a, let b, let q):
             return Self.quantize(Self.logUniformValue(u, a, b), q: q, integral: isIntegralValued)
         case .normal(let mu, let sigma):
-            return .double(mu + sigma * Self.normalQuantile(u))
+            return .double(mu + sigma * quantile(u))
         case .qNormal(let mu, let sigma, let q):
-            return Self.quantize(mu + sigma * Self.normalQuantile(u), q: q, integral: isIntegralValued)
+            return Self.quantize(mu + sigma * quantile(u), q: q, integral: isIntegralValued)
         case .logNormal(let mu, let sigma):
-            return .double(exp(mu + sigma * Self.normalQuantile(u)))
+            return .double(exp(mu + sigma * quantile(u)))
         case .qLogNormal(let mu, let sigma, let q):
-            return Self.quantize(exp(mu + sigma * Self.normalQuantile(u)), q: q, integral: isIntegralValued)
+            return Self.quantize(exp(mu + sigma * quantile(u)), q: q, integral: isIntegralValued)
         }
     }
 

@@ -77,28 +77,7 @@ extension ParameterValue {
     }
 
     /// `text` as a JSON string literal.
-    static func jsonQuoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonQuoted(_ text: String) -> String { jsonStringLiteral(text) }
 }
 
 extension Configuration {
@@ -107,4 +86,37 @@ extension Configuration {
     public var jsonText: String {
         "{" + zip(names, values).map { ParameterValue.jsonQuoted($0) + ":" + $1.jsonText }.joined(separator: ",") + "}"
     }
+}
+
+/// `text` as a JSON string literal — the one JSON string escaper of the project (sample
+/// output, the experiment store's JSON, the HTML report's embedded data).
+///
+/// With `htmlSafe`, `<`, `>` and `&` are also written `\u003c`, `\u003e`, `\u0026` and
+/// U+2028/U+2029 as `\u2028`/`\u2029`, so the literal can sit inside a `<script>` element
+/// (neither `</script>` nor `<!--` can appear); `JSON.parse` restores the exact text.
+func jsonStringLiteral(_ text: String, htmlSafe: Bool = false) -> String {
+    var out = "\""
+    out.reserveCapacity(text.utf8.count + 2)
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "<" where htmlSafe: out += "\\u003c"
+        case ">" where htmlSafe: out += "\\u003e"
+        case "&" where htmlSafe: out += "\\u0026"
+        case "\u{2028}" where htmlSafe: out += "\\u2028"
+        case "\u{2029}" where htmlSafe: out += "\\u2029"
+        default:
+            if scalar.value < 0x20 {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
 }

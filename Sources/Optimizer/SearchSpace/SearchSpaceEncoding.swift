@@ -176,28 +176,7 @@ extension ParameterExpression {
     }
 
     private func decodeLeaf(_ u: Double) -> ParameterValue {
-        switch self {
-        case .choice:
-            preconditionFailure("decodeLeaf: choice is not a leaf")
-        case .randint(let upper):
-            return .int(Self.binIndex(u, count: upper))
-        case .uniform(let a, let b):
-            return .double(Self.uniformValue(u, a, b))
-        case .quniform(let a, let b, let q):
-            return Self.quantize(Self.uniformValue(u, a, b), q: q, integral: isIntegralValued)
-        case .logUniform(let a, let b):
-            return .double(Self.logUniformValue(u, a, b))
-        case .qLogUniform(let a, let b, let q):
-            return Self.quantize(Self.logUniformValue(u, a, b), q: q, integral: isIntegralValued)
-        case .normal(let mu, let sigma):
-            return .double(mu + sigma * Self.normalQuantile(Self.normalUnit(u)))
-        case .qNormal(let mu, let sigma, let q):
-            return Self.quantize(mu + sigma * Self.normalQuantile(Self.normalUnit(u)), q: q, integral: isIntegralValued)
-        case .logNormal(let mu, let sigma):
-            return .double(exp(mu + sigma * Self.normalQuantile(Self.normalUnit(u))))
-        case .qLogNormal(let mu, let sigma, let q):
-            return Self.quantize(exp(mu + sigma * Self.normalQuantile(Self.normalUnit(u))), q: q, integral: isIntegralValued)
-        }
+        leafValue(u) { Self.normalQuantile(Self.normalUnit($0)) }
     }
 
     func encode(_ value: ParameterValue, into x: inout [Double]) {

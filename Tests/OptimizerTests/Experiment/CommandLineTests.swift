@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 @testable import Optimizer
@@ -59,15 +60,21 @@ extension ExperimentTests {
             let experiment = work.appendingPathComponent("exp")
             let firstOutput = work.appendingPathComponent("first.txt")
             let first = try Self.launch(["sweep", "job.yml", "--experiment-dir", experiment.path], in: work, output: firstOutput)
-            // Kill it once both trials have reported a few values.
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(15)
-            while clock.now < deadline {
-                let printed = (try? String(contentsOf: firstOutput, encoding: .utf8)) ?? ""
-                if printed.components(separatedBy: " report ").count > 6 { break }
-                try await Task.sleep(for: .milliseconds(50))
+            // Kill it once both trials have reported a few values. The watch runs on a Dispatch
+            // thread, not the test pool, so tests blocking pool threads cannot delay the kill.
+            let pid = first.processIdentifier
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    let deadline = Date().addingTimeInterval(15)
+                    while Date() < deadline {
+                        let printed = (try? String(contentsOf: firstOutput, encoding: .utf8)) ?? ""
+                        if printed.components(separatedBy: " report ").count > 6 { break }
+                        usleep(20_000)
+                    }
+                    kill(pid, SIGKILL)
+                    done.resume()
+                }
             }
-            kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
             #expect(first.terminationReason == .uncaughtSignal)
 

@@ -83,7 +83,7 @@ extension ExperimentTests {
             let definition = Fixtures.definition(command: "sleep ${{search_space.d}}; echo accuracy=${{search_space.x}}",
                                                  limits: Limits(maxTotalTrials: 6, maxConcurrentTrials: 2))
             let log = HistoryLog()
-            let runner = try Fixtures.runner(definition, configurations: (0..<8).map { Fixtures.configuration(["x": .int($0), "d": .double($0 % 2 == 0 ? 0.15 : 0.4)]) },
+            let runner = try Fixtures.runner(definition, configurations: (0..<8).map { Fixtures.configuration(["x": .int($0), "d": .double($0 % 2 == 0 ? 0.15 : 1.5)]) },
                                              directory: directory, log: log)
             let summary = try await runner.run()
             #expect(summary.trials.count == 6)

@@ -1,8 +1,9 @@
+import Dispatch
 import Foundation
 import Testing
 
 /// Runs the built `Examples/StudyExample` program, so CI builds and runs the documented example.
-@Test func studyExampleRuns() throws {
+@Test func studyExampleRuns() async throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     let candidates = [
@@ -16,8 +17,14 @@ import Testing
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    // Read and wait on a Dispatch thread: blocking the test pool starves timing-sensitive tests.
+    let output = await withCheckedContinuation { (done: CheckedContinuation<String, Never>) in
+        DispatchQueue.global().async {
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            done.resume(returning: text)
+        }
+    }
     #expect(process.terminationStatus == 0)
     #expect(output.contains("ask/tell: best accuracy"))
     #expect(output.contains("optimize: best accuracy"))
