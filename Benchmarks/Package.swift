@@ -1,7 +1,11 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that users of the Optimizer library never inherit
 // package-benchmark. Run: `cd Benchmarks && swift package benchmark`.
+import Foundation
 import PackageDescription
+
+/// SwiftPM names a path dependency after its folder, which is whatever the clone is called.
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 let package = Package(
     name: "hdbench-benchmarks",
@@ -14,7 +18,7 @@ let package = Package(
         .executableTarget(
             name: "SuggestSpeed",
             dependencies: [
-                .product(name: "Optimizer", package: "hdbench"),
+                .product(name: "Optimizer", package: rootPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/SuggestSpeed",
