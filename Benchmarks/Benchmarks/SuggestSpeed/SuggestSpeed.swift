@@ -8,6 +8,9 @@ import Optimizer
 let benchmarks: @Sendable () -> Void = {
     BLAS.setThreadCount(1)
     print("BLAS: \(BLAS.configuration), threads: \(BLAS.threadCount)")
+    if let core = BLAS.recommendedCoreType() {
+        print("warning: OpenBLAS fell back to \(BLAS.coreName) kernels on this CPU; rerun with OPENBLAS_CORETYPE=\(core)")
+    }
     let sizes = [100, 500, 1000, 2000]
     for n in sizes {
         Benchmark("suggest cold n=\(n) d=6",
