@@ -31,11 +31,16 @@ public func commandPlaceholders(in template: String) -> [CommandPlaceholder] {
 /// legacy `{search_space.x}`) by ``renderedForShell(_:)`` of x's value in `configuration`,
 /// `${{inputs.x}}` and `${{outputs.x}}` by the shell-quoted path or value. Placeholders whose
 /// name is not found are left as written (validation reports them beforehand).
+///
+/// **v1 style** (HyperDrive SDK v1, where the service appended the sampled values to the
+/// script's arguments): when the template names no `search_space` parameter at all, every
+/// parameter is appended as a `--name value` pair, in the order of the search space.
 public func renderCommand(_ template: String, configuration: Configuration,
                           inputs: [String: String], outputs: [String: String]) -> String {
     var result = ""
     var cursor = template.startIndex
-    for match in placeholderMatches(in: template) {
+    let matches = placeholderMatches(in: template)
+    for match in matches {
         result += template[cursor..<match.range.lowerBound]
         cursor = match.range.upperBound
         let replacement: String?
@@ -48,6 +53,11 @@ public func renderCommand(_ template: String, configuration: Configuration,
         result += replacement ?? match.placeholder.text
     }
     result += template[cursor...]
+    if !matches.contains(where: { $0.placeholder.namespace == .searchSpace }) {
+        for (name, value) in zip(configuration.names, configuration.values) {
+            result += " --\(name) \(renderedForShell(value))"
+        }
+    }
     return result
 }
 

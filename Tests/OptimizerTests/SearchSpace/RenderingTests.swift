@@ -62,6 +62,16 @@ struct RenderingTests {
         #expect(rendered == "python train.py --lr 0.01 --opt 'a b' --layers 2 --data '/data/my file.csv' --out /tmp/t0/model --x ${{search_space.missing}}")
     }
 
+    /// HyperDrive v1 style: no search_space placeholder → `--name value` pairs appended.
+    @Test func renderCommandAppendsArgumentsInV1Style() {
+        let configuration = Configuration(names: ["lr", "opt"], values: [.double(0.01), .string("a b")])
+        let rendered = renderCommand("python train.py --data ${{inputs.data}}", configuration: configuration,
+                                     inputs: ["data": "d.csv"], outputs: [:])
+        #expect(rendered == "python train.py --data d.csv --lr 0.01 --opt 'a b'")
+        // One placeholder is enough to switch v1 style off.
+        #expect(renderCommand("run ${{search_space.lr}}", configuration: configuration, inputs: [:], outputs: [:]) == "run 0.01")
+    }
+
     @Test func placeholdersAreFound() {
         let found = commandPlaceholders(in: "a ${{search_space.x}} ${{inputs.d}} {search_space.y} ${{foo}} ${{ outputs.o }}")
         #expect(found.map(\.text) == ["${{search_space.x}}", "${{inputs.d}}", "{search_space.y}", "${{foo}}", "${{ outputs.o }}"])
