@@ -13,7 +13,8 @@ public struct GaussianProcessFitOptions: Sendable, Equatable {
     /// L-BFGS-B starts without a warm start: the prior medians plus `coldStarts − 1` draws
     /// from the prior.
     public var coldStarts = 2
-    /// L-BFGS-B starts with a warm start: the previous optimum plus `warmStarts − 1` prior draws.
+    /// L-BFGS-B starts with a warm start: the previous optimum, then the prior medians, then
+    /// prior draws, `warmStarts` in all.
     public var warmStarts = 2
     /// Above this many observations, hyperparameters are fitted on a random subset of this
     /// size (subset-of-data; Rasmussen & Williams 2006, §8.3.1), then the model is conditioned
