@@ -95,3 +95,27 @@ import Testing
         }
     }
 }
+
+@Suite struct OutputWarpingTests {
+    @Test func heavyTailedValuesAreCompressedInOrder() {
+        // Rosenbrock-like: most values near the best, one far tail.
+        let values = [-1.0, -2, -3, -4, -2000, -5, -10_000]
+        let warped = OutputWarping.logGapWhenHeavyTailed.apply(to: values)
+        #expect(warped[0] == 0)                               // the best maps to 0
+        for i in values.indices {
+            for j in values.indices where values[i] < values[j] { #expect(warped[i] < warped[j]) }
+        }
+        // The tail is compressed: gaps 9999 and 1 (ratio 9999) become log1p(9999/3) and
+        // log1p(1/3) (median gap 3), a ratio of about 28.
+        let ratio = warped[6] / warped[1]
+        #expect(ratio > 20 && ratio < 40)
+        #expect(warped.allSatisfy { $0.isFinite })
+    }
+
+    @Test func wellBehavedValuesAreLeftAlone() {
+        let values = [-3.2, -2.9, -0.5, -0.1, -1.4, -0.9]    // Hartmann-like: max gap ≈ 1.5 × median
+        #expect(OutputWarping.logGapWhenHeavyTailed.apply(to: values) == values)
+        #expect(OutputWarping.none.apply(to: [-1, -1e6]) == [-1, -1e6])
+        #expect(OutputWarping.logGapWhenHeavyTailed.apply(to: [2, 2, 2]) == [2, 2, 2])   // constant: no gap
+    }
+}
