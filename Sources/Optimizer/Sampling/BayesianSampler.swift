@@ -4,10 +4,12 @@ import Foundation
 /// encoded space (``SearchSpaceEncoding``) with log expected improvement maximised by
 /// multistart L-BFGS-B (``BayesianOptimizer``).
 ///
-/// - Initial design: until `initialDesignSize` trials (default max(10, 4·D), D the encoded
-///   dimension) have finished with a value. Measured with `hdbench bench quality` (20 seeds,
-///   median log10 regret at 100): Hartmann-6 −0.9 with max(5, 2·D), −2.3 with max(10, 3·D),
-///   −4.0 with max(10, 4·D), which costs ~0.1 on Levy-6, Rosenbrock-4 and the mixed problem.
+/// - Initial design: until `initialDesignSize` trials (default max(10, 4·P), P the number of
+///   parameters — not the encoded dimension, so one-hot columns do not inflate it: on the mixed
+///   problem 28 instead of 36 points moved the median log10 regret at 100 from −0.58 to −0.71)
+///   have finished with a value. Measured with `hdbench bench quality` (20 seeds,
+///   median log10 regret at 100): Hartmann-6 −0.9 with max(5, 2·P), −2.3 with max(10, 3·P),
+///   −4.0 with max(10, 4·P), which costs ~0.1 on Levy-6, Rosenbrock-4 and the mixed problem.
 ///   Until then trials come from a scrambled Sobol design over the space (``SobolSampler``
 ///   with the same seed; seeded random draws if the space needs more Sobol coordinates than
 ///   the table holds).
@@ -61,7 +63,7 @@ public struct BayesianSampler: Sampler {
         self.space = space
         self.encoding = SearchSpaceEncoding(space)
         self.seed = seed
-        self.initialDesignSize = initialDesignSize ?? max(10, 4 * encoding.dimension)
+        self.initialDesignSize = initialDesignSize ?? max(10, 4 * space.parameters.count)
         self.optimizer = BayesianOptimizer(options: options)
         if let sobol = try? SobolSampler(space: space, seed: seed) {
             self.initialDesign = sobol
