@@ -311,7 +311,7 @@ public struct PolicyBenchmark: Sendable {
                 guard let configuration = suggestion else { return }
                 var rng = SplitMix64(seed: UInt64(seed) &+ 0x5EED_CAFE, stream: UInt64(index))
                 let secondsPerReport = 0.8 + 0.4 * Double.random(in: 0..<1, using: &rng)
-                let noise = (0..<problem.reportCount).map { _ in problem.noiseStandardDeviation * Self.standardNormal(using: &rng) }
+                let noise = (0..<problem.reportCount).map { _ in problem.noiseStandardDeviation * standardNormal(using: &rng) }
                 configurations.append(configuration)
                 best.append(nil)
                 states.append(.running)
@@ -347,12 +347,5 @@ public struct PolicyBenchmark: Sendable {
         let run = Run(seed: seed, bestValue: best[winner] ?? .nan, bestTrueFinal: trueFinal, reports: reports,
                       stopped: states.count(where: { $0 == .stopped }), makespan: now)
         return (run, BayesianOptimizer.seconds(samplerTime))
-    }
-
-    /// A standard normal draw (Box–Muller on two uniforms).
-    static func standardNormal(using rng: inout SplitMix64) -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
-        let u2 = Double.random(in: 0..<1, using: &rng)
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }

@@ -164,7 +164,7 @@ public struct QualityBenchmark: Sendable {
             if batch.isEmpty { break }
             for i in batch {
                 let clean = problem.noiseless(observations[i].configuration)
-                let observed = clean + problem.noiseStandardDeviation * gaussian(using: &noise)
+                let observed = clean + problem.noiseStandardDeviation * standardNormal(using: &noise)
                 observations[i].value = observed
                 observations[i].isPending = false
                 best = min(best, clean)

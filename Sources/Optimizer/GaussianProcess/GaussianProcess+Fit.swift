@@ -77,9 +77,9 @@ extension GaussianProcess {
         while starts.count < wanted {
             var draw = [Double]()
             let mu = prior.lengthScaleLocation(dimension: d)
-            for _ in 0..<d { draw.append(mu + prior.lengthScaleScale * gaussian(using: &rng)) }
-            draw.append(prior.logSignalLocation + prior.logSignalScale * gaussian(using: &rng))
-            draw.append(prior.logNoiseLocation + prior.logNoiseScale * gaussian(using: &rng))
+            for _ in 0..<d { draw.append(mu + prior.lengthScaleScale * standardNormal(using: &rng)) }
+            draw.append(prior.logSignalLocation + prior.logSignalScale * standardNormal(using: &rng))
+            draw.append(prior.logNoiseLocation + prior.logNoiseScale * standardNormal(using: &rng))
             starts.append(draw)
         }
         starts = starts.map { s in s.indices.map { min(max(s[$0], lower[$0]), upper[$0]) } }
@@ -122,11 +122,4 @@ extension GaussianProcess {
         let model = try GaussianProcess(inputs: inputs, targets: targets, hyperparameters: chosen)
         return GaussianProcessFit(model: model, runs: runs, fitPoints: fitX.rows, fallbackReason: fallback)
     }
-}
-
-/// A standard normal draw (Box–Muller), from the caller's generator.
-func gaussian(using rng: inout some RandomNumberGenerator) -> Double {
-    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
-    let u2 = Double.random(in: 0..<1, using: &rng)
-    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators"),
 /// the 64-bit generator Java's `SplittableRandom` and xoshiro's seeding use.
 ///
@@ -39,4 +41,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// A standard normal draw by Box–Muller from two uniforms of the caller's generator — the one
+/// normal sampler of the project (hyperparameter starts, benchmark noise).
+func standardNormal(using rng: inout some RandomNumberGenerator) -> Double {
+    let u1 = Double.random(in: Double.ulpOfOne..<1, using: &rng)
+    let u2 = Double.random(in: 0..<1, using: &rng)
+    return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
 }

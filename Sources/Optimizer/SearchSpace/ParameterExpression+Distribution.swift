@@ -240,16 +240,20 @@ extension ChoiceOption {
 
     /// The option's value, drawing its nested expressions from `units[offset...]`.
     func value(fromUnit units: [Double], offset: inout Int) -> ParameterValue {
+        resolved { $0.value(fromUnit: units, offset: &offset) }
+    }
+
+    /// The option's value with each nested expression (in the order written) replaced by
+    /// `value(expression)`: literals as they are, mappings entry by entry.
+    func resolved(_ value: (ParameterExpression) -> ParameterValue) -> ParameterValue {
         switch normalized {
         case .literal(let v):
             return v
         case .mapping(let entries):
             return .mapping(entries.map { entry in
                 switch entry.value {
-                case .literal(let v):
-                    return .init(name: entry.name, value: v)
-                case .expression(let e):
-                    return .init(name: entry.name, value: e.value(fromUnit: units, offset: &offset))
+                case .literal(let v): return .init(name: entry.name, value: v)
+                case .expression(let e): return .init(name: entry.name, value: value(e))
                 }
             })
         }

@@ -254,17 +254,7 @@ extension ChoiceOption {
     }
 
     func decodeNested(_ x: [Double], offset: inout Int) -> ParameterValue {
-        switch normalized {
-        case .literal(let v):
-            return v
-        case .mapping(let entries):
-            return .mapping(entries.map { entry in
-                switch entry.value {
-                case .literal(let v): return .init(name: entry.name, value: v)
-                case .expression(let e): return .init(name: entry.name, value: e.decode(x, offset: &offset))
-                }
-            })
-        }
+        resolved { $0.decode(x, offset: &offset) }
     }
 
     /// Writes the nested coordinates: encoded from `value` for the chosen option, ½ otherwise.

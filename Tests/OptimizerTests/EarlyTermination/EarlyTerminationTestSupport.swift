@@ -7,28 +7,8 @@ import Testing
 enum EarlyTerminationTests {}
 
 extension EarlyTerminationTests {
-    /// SplitMix64 (Steele, Lea, Flood 2014): a small seeded generator so the property tests and the
-    /// synthetic replay data are reproducible on every platform.
-    struct EarlyTerminationTestRNG: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A standard normal draw (Box–Muller).
-        mutating func normal() -> Double {
-            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-            let u2 = Double.random(in: 0..<1, using: &self)
-            return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        }
-    }
+    /// The test support's seeded SplitMix64 (same stream as before), with normal draws.
+    typealias EarlyTerminationTestRNG = SeededGenerator
 
     /// A snapshot whose trial ids are the curves' indices.
     static func makeSnapshot(_ goal: PrimaryMetricGoal, _ curves: [[Double]]) -> MetricHistorySnapshot {
@@ -59,5 +39,14 @@ extension EarlyTerminationTests {
         case 3: return TruncationSelectionPolicy(truncationPercentage: Int.random(in: 1...99, using: &rng), evaluationInterval: interval, delayEvaluation: delay)
         default: return NoTerminationPolicy()
         }
+    }
+}
+
+extension SeededGenerator {
+    /// A standard normal draw (Box–Muller).
+    mutating func normal() -> Double {
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let u2 = Double.random(in: 0..<1, using: &self)
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }
