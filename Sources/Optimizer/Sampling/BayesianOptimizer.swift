@@ -92,12 +92,14 @@ public struct BayesianOptimizer: Sendable {
     ///   - values: y, n finite values, larger is better.
     ///   - pending: k×d points already proposed and still running (may be empty).
     ///   - candidates: m×d quasi-random points for the acquisition's first pass.
+    ///   - discrete: the space's discrete coordinates (`nil` when all are continuous): the
+    ///     acquisition is then maximised over runnable points only.
     ///   - warm: reuse ``lastHyperparameters`` as a start (false = cold fit).
     ///   - rng: seeds the fit's extra starts and subset.
     /// - Throws: ``GaussianProcessError`` for non-finite observations or an unfittable model
     ///   (the sampler above falls back to a random suggestion and records why).
     public mutating func suggest(observed: Matrix, values: [Double], pending: Matrix? = nil, candidates: Matrix,
-                                 warm: Bool = true, using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> BayesianSuggestion {
+                                 discrete: DiscreteCoordinates? = nil, warm: Bool = true, using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> BayesianSuggestion {
         let n = values.count
         precondition(observed.rows == n && n >= 1, "BayesianOptimizer.suggest: X is \(observed.rows)×\(observed.columns) with \(n) values")
         let clock = ContinuousClock()
@@ -123,7 +125,8 @@ public struct BayesianOptimizer: Sendable {
         // The incumbent always starts one L-BFGS-B run, so the acquisition is refined next to
         // the best observation as well as at the best quasi-random candidates.
         let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
-                                                    extraStarts: observed.rows(best..<(best + 1)), options: options.acquisition)
+                                                    extraStarts: observed.rows(best..<(best + 1)), discrete: discrete,
+                                                    options: options.acquisition)
         return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),

@@ -13,6 +13,9 @@ import Foundation
 ///   Until then trials come from a scrambled Sobol design over the space (``SobolSampler``
 ///   with the same seed; seeded random draws if the space needs more Sobol coordinates than
 ///   the table holds).
+/// - Mixed spaces: the acquisition is maximised over runnable configurations only
+///   (``DiscreteCoordinates``: snapped candidates, continuous L-BFGS-B, single-parameter
+///   discrete moves), see ``searchesDiscreteCoordinates``.
 /// - Orientation: values are negated when minimising, so the surrogate always maximises.
 /// - Pending trials enter by kriging believer (``PendingStrategy``), so concurrent suggestions
 ///   do not pile onto one point.
@@ -58,6 +61,12 @@ public struct BayesianSampler: Sampler {
     private let initialDesign: any Sampler
     /// How trials stopped by an early-termination policy enter the surrogate.
     public var partialObservations = PartialObservationHandling.floorAtWorstCompleted
+    /// Whether the acquisition is maximised over runnable points only when the space has
+    /// discrete coordinates (``DiscreteCoordinates``; default). `false` maximises the
+    /// continuous relaxation and decodes its maximum (for comparison). Measured with `hdbench
+    /// bench quality --problem mixed_hartmann6 --seeds 20`: median log10 regret at 100
+    /// evaluations −0.71 with the relaxation, −0.98 with the search; lower quartile −0.93 → −4.48.
+    public var searchesDiscreteCoordinates = true
 
     public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, options: BayesianOptimizerOptions = .init()) {
         self.space = space
@@ -96,17 +105,17 @@ public struct BayesianSampler: Sampler {
         }
         let candidates = QuasiRandom.unitCube(count: optimizer.options.acquisition.candidateCount, dimension: d,
                                               seed: seed &+ UInt64(trialIndex) &* 0x9E37_79B9)
+        let discrete = searchesDiscreteCoordinates ? DiscreteCoordinates(encoding) : nil
         let suggestion: BayesianSuggestion
         do {
-            suggestion = try optimizer.suggest(observed: x, values: y, pending: pending, candidates: candidates, using: &rng)
+            suggestion = try optimizer.suggest(observed: x, values: y, pending: pending, candidates: candidates,
+                                               discrete: discrete, using: &rng)
         } catch {
             fallbackReasons[trialIndex] = "surrogate could not be fitted (\(error)); drew a random configuration"
             return randomUnused(used: used, using: &rng)
         }
-        var ranked = [(suggestion.maximum.value, suggestion.point)]
-        ranked += suggestion.maximum.runs.filter { $0.value.isFinite }.sorted { $0.value < $1.value }.map { (-$0.value, $0.x) }
-        for (_, point) in ranked {
-            let configuration = encoding.decode(point)
+        for finalist in [suggestion.point] + suggestion.maximum.finalists.map(\.point) {
+            let configuration = encoding.decode(finalist)
             if space.cardinality == nil || !used.contains(configuration) { return configuration }
         }
         fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"

@@ -51,17 +51,22 @@ public struct SearchSpaceEncoding: Sendable, Hashable {
     public let isDiscrete: [Bool]
     /// For each parameter, the range of coordinates it occupies.
     public let parameterRanges: [Range<Int>]
+    /// The one-hot block of every non-ordinal choice (nested ones included), in coordinate
+    /// order: the option decoded is the block's argmax.
+    public let oneHotBlocks: [Range<Int>]
 
     /// The encoding of `space` (layout in the file's notation block).
     public init(_ space: SearchSpace) {
         self.space = space
         var flags: [Bool] = []
         var ranges: [Range<Int>] = []
+        var blocks: [Range<Int>] = []
         for parameter in space.parameters {
             let start = flags.count
-            parameter.expression.appendDiscreteFlags(into: &flags)
+            parameter.expression.appendDiscreteFlags(into: &flags, oneHotBlocks: &blocks)
             ranges.append(start..<flags.count)
         }
+        self.oneHotBlocks = blocks
         self.isDiscrete = flags
         self.dimension = flags.count
         self.parameterRanges = ranges
@@ -122,15 +127,16 @@ extension ParameterExpression {
         return keyed.sorted { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }.map(\.index)
     }
 
-    func appendDiscreteFlags(into flags: inout [Bool]) {
+    func appendDiscreteFlags(into flags: inout [Bool], oneHotBlocks: inout [Range<Int>]) {
         switch self {
         case .choice(let options):
             if isOrdinalChoice {
                 flags.append(true)
                 return
             }
+            oneHotBlocks.append(flags.count..<(flags.count + options.count))
             flags += Array(repeating: true, count: options.count)
-            for option in options { option.appendNestedDiscreteFlags(into: &flags) }
+            for option in options { option.appendNestedDiscreteFlags(into: &flags, oneHotBlocks: &oneHotBlocks) }
         case .uniform, .logUniform, .normal, .logNormal:
             flags.append(false)
         case .randint, .quniform, .qLogUniform, .qNormal, .qLogNormal:
@@ -246,10 +252,10 @@ extension ChoiceOption {
         }
     }
 
-    func appendNestedDiscreteFlags(into flags: inout [Bool]) {
+    func appendNestedDiscreteFlags(into flags: inout [Bool], oneHotBlocks: inout [Range<Int>]) {
         guard case .mapping(let entries) = normalized else { return }
         for entry in entries {
-            if case .expression(let e) = entry.value { e.appendDiscreteFlags(into: &flags) }
+            if case .expression(let e) = entry.value { e.appendDiscreteFlags(into: &flags, oneHotBlocks: &oneHotBlocks) }
         }
     }
 

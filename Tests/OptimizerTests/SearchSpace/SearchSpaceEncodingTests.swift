@@ -49,6 +49,7 @@ struct SearchSpaceEncodingTests {
                                 true, true, false, true, true, true, false]
         #expect(encoding.isDiscrete == expected)
         #expect(encoding.parameterRanges.last == 13..<20)
+        #expect(encoding.oneHotBlocks == [10..<13, 13..<15, 17..<19])
         #expect(!encoding.isFinite)
         #expect(encoding.cardinality == nil)
     }
