@@ -16,6 +16,9 @@ Peers (all minimising; each gets seed s for run s):
   optuna-gp   optuna GPSampler(seed=seed), defaults (10 random startup trials).
   skopt       skopt.gp_minimize(n_calls=budget, random_state=seed), defaults
               (10 random initial points, gp_hedge, acq_optimizer "auto").
+  skopt-noiseless, skopt-ei, skopt-init20
+              diagnostics: gp_minimize with one default changed (noise=1e-10,
+              acq_func="EI", n_initial_points=20; SKOPT_VARIANTS).
   botorch     SingleTaskGP (MixedSingleTaskGP on the mixed problem) +
               LogExpectedImprovement on the unit cube, scrambled Sobol init of
               max(5, 2d) points, optimize_acqf(num_restarts=10, raw_samples=512)
@@ -48,7 +51,17 @@ sys.path.insert(0, HERE)
 import problems  # noqa: E402
 from problems import Problem  # noqa: E402
 
-PEERS = ["random", "optuna-tpe", "optuna-gp", "skopt", "botorch"]
+PEERS = ["random", "optuna-tpe", "optuna-gp", "skopt", "botorch",
+         "skopt-noiseless", "skopt-ei", "skopt-init20"]
+
+# Diagnostic variants of gp_minimize: one default changed each, to find what makes it strong
+# on Ackley (README of the project, "Sampler quality").
+SKOPT_VARIANTS = {
+    "skopt": {},
+    "skopt-noiseless": {"noise": 1e-10},       # no Gaussian noise term in the GP
+    "skopt-ei": {"acq_func": "EI"},            # EI instead of the EI/PI/LCB hedge
+    "skopt-init20": {"n_initial_points": 20},  # hdbench's initial design size on Ackley-5
+}
 REGRET_FLOOR = 1e-12
 
 
@@ -119,7 +132,7 @@ def run_optuna_gp(problem, budget, seed, rec):
     _run_optuna(optuna.samplers.GPSampler(seed=seed), problem, budget, rec)
 
 
-def run_skopt(problem: Problem, budget: int, seed: int, rec: Recorder) -> None:
+def run_skopt(problem: Problem, budget: int, seed: int, rec: Recorder, variant: str = "skopt") -> None:
     from skopt import gp_minimize
     from skopt.space import Categorical, Integer, Real
 
@@ -140,7 +153,7 @@ def run_skopt(problem: Problem, budget: int, seed: int, rec: Recorder) -> None:
         return rec(p)
 
     assert len(names) == len(dims)
-    gp_minimize(f, dims, n_calls=budget, random_state=seed)
+    gp_minimize(f, dims, n_calls=budget, random_state=seed, **SKOPT_VARIANTS[variant])
 
 
 def run_botorch(problem: Problem, budget: int, seed: int, rec: Recorder) -> None:
@@ -220,12 +233,15 @@ def run_botorch(problem: Problem, budget: int, seed: int, rec: Recorder) -> None
 
 RUNNERS = {"random": run_random, "optuna-tpe": run_optuna_tpe, "optuna-gp": run_optuna_gp,
            "skopt": run_skopt, "botorch": run_botorch}
+for _name in SKOPT_VARIANTS:
+    RUNNERS.setdefault(_name, lambda problem, budget, seed, rec, _v=_name: run_skopt(problem, budget, seed, rec, _v))
 
 VERSION_PKGS = {
     "random": ["numpy"],
     "optuna-tpe": ["optuna", "numpy"],
     "optuna-gp": ["optuna", "torch", "scipy", "numpy", "greenlet"],
     "skopt": ["scikit-optimize", "scikit-learn", "scipy", "numpy"],
+    **{name: ["scikit-optimize", "scikit-learn", "scipy", "numpy"] for name in ("skopt-noiseless", "skopt-ei", "skopt-init20")},
     "botorch": ["botorch", "gpytorch", "torch", "scipy", "numpy"],
 }
 
