@@ -17,6 +17,10 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Trials proposed per batch (the others pending).") var concurrency: Int = 1
     @Option(help: "Bayesian: kriging-believer (default) or ignore pending trials.") var pending: String = "kriging-believer"
     @Option(help: "Write JSON to this file ('-' for standard output).") var json: String?
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Bayesian sampler setting KEY=VALUE (repeatable): \(BayesianSetting.keys.map(\.key).joined(separator: ", ")).",
+                               valueName: "KEY=VALUE"))
+    var settings: [String] = []
 
     func validate() throws {
         guard QualityProblem.named(problem) != nil else {
@@ -25,6 +29,10 @@ struct BenchQualityCommand: ParsableCommand {
         guard ["random", "sobol", "bayesian"].contains(sampler) else { throw ValidationError("--sampler must be random, sobol or bayesian") }
         guard ["kriging-believer", "ignore"].contains(pending) else { throw ValidationError("--pending must be kriging-believer or ignore") }
         guard budget >= 1, seeds >= 1, concurrency >= 1 else { throw ValidationError("--budget, --seeds and --concurrency must be ≥ 1") }
+        if !settings.isEmpty {
+            guard sampler == "bayesian" else { throw ValidationError("--set applies to --sampler bayesian only") }
+            do { _ = try BayesianSetting.parse(settings) } catch { throw ValidationError(error.description) }
+        }
     }
 
     func run() throws {
@@ -32,6 +40,7 @@ struct BenchQualityCommand: ParsableCommand {
         var bench = QualityBenchmark(problem: QualityProblem.named(problem)!, sampler: sampler, budget: budget, seeds: seeds)
         bench.concurrency = concurrency
         bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
+        bench.bayesian = try BayesianSetting.parse(settings)
         let r = try bench.run()
         if let json {
             let encoder = JSONEncoder()

@@ -88,6 +88,9 @@ public struct QualityBenchmark: Sendable {
     public var concurrency = 1
     /// How the Bayesian sampler treats pending trials.
     public var pendingStrategy = PendingStrategy.krigingBeliever
+    /// The Bayesian sampler's settings (defaults unless changed; results of changed settings
+    /// are named `hdbench-bayesian[KEY=VALUE,…]`).
+    public var bayesian = BayesianSetting.Settings()
 
     public init(problem: QualityProblem, sampler: String, budget: Int, seeds: Int) {
         self.problem = problem
@@ -135,9 +138,9 @@ public struct QualityBenchmark: Sendable {
         case "random": return try makeSampler(.random(seed: seed, rule: .random), space: problem.space)
         case "sobol": return try makeSampler(.random(seed: seed, rule: .sobol), space: problem.space)
         case "bayesian":
-            var options = BayesianOptimizerOptions()
-            options.pendingStrategy = pendingStrategy
-            return BayesianSampler(space: problem.space, seed: seed, options: options)
+            var settings = bayesian
+            settings.options.pendingStrategy = pendingStrategy
+            return settings.sampler(space: problem.space, seed: seed)
         default: throw ConfigurationError(path: "--sampler", message: "'\(sampler)' is not a sampler; use random, sobol or bayesian")
         }
     }
@@ -184,7 +187,8 @@ public struct QualityBenchmark: Sendable {
         }
         let points = checkpoints
         func column(_ k: Int) -> [Double] { perSeed.map { $0[min(k, $0.count) - 1] } }
-        let name = sampler == "bayesian" && pendingStrategy == .ignore ? "hdbench-bayesian-ignore-pending" : "hdbench-\(sampler)"
+        var name = sampler == "bayesian" && pendingStrategy == .ignore ? "hdbench-bayesian-ignore-pending" : "hdbench-\(sampler)"
+        if sampler == "bayesian", !bayesian.assignments.isEmpty { name += "[\(bayesian.assignments.joined(separator: ","))]" }
         return Result(problem: problem.name, sampler: concurrency > 1 ? "\(name)-c\(concurrency)" : name, budget: budget, seeds: seeds, concurrency: concurrency,
                       checkpoints: points,
                       log10Regret: .init(median: points.map { quantile(column($0), 0.5) },

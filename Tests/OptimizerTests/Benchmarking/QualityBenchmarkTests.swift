@@ -82,4 +82,46 @@ import Testing
         #expect(first != second)
         #expect(first.count == 16 && zip(first, first.dropFirst()).allSatisfy { $0 >= $1 })
     }
+
+    @Test func settingsMapOntoTheSamplerOptions() throws {
+        let s = try BayesianSetting.parse([
+            "initial_design=7", "length_scale_prior_loc=-1", "length_scale_prior_scale=2", "noise_prior_loc=-3",
+            "noise_prior_scale=0.5", "signal_prior_loc=0.5", "signal_prior_scale=3", "warm_starts=3", "cold_starts=4",
+            "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
+        ])
+        #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
+        let prior = s.options.fit.prior
+        #expect(prior.lengthScaleLocationOffset == -1 && prior.lengthScaleScale == 2)
+        #expect(prior.logNoiseLocation == -3 && prior.logNoiseScale == 0.5)
+        #expect(prior.logSignalLocation == 0.5 && prior.logSignalScale == 3)
+        #expect(s.options.fit.warmStarts == 3 && s.options.fit.coldStarts == 4)
+        #expect(s.options.acquisition.candidateCount == 512 && s.options.acquisition.restartCount == 0)
+        #expect(!s.options.logExpectedImprovement && s.options.outputWarping == .none)
+        let sampler = s.sampler(space: try #require(QualityProblem.named("branin")).space, seed: 1)
+        #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates)
+        #expect(BayesianSetting.keys.count == 14)
+    }
+
+    @Test func badSettingsAreAllReportedByKey() {
+        do {
+            _ = try BayesianSetting.parse(["nope=1", "candidates=0", "noise_prior_scale=-1", "acquisition=ucb", "x", "noise_prior_loc=nan"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.problems.map(\.path) == ["--set nope", "--set candidates", "--set noise_prior_scale",
+                                                    "--set acquisition", "--set", "--set noise_prior_loc"])
+            #expect(error.description.contains("unknown setting; known: initial_design"))
+        }
+    }
+
+    /// A changed setting changes the run and its name; the defaults keep the plain name.
+    @Test func settingsChangeTheRunAndItsName() throws {
+        let problem = try #require(QualityProblem.named("branin"))
+        var bench = QualityBenchmark(problem: problem, sampler: "bayesian", budget: 14, seeds: 1)
+        let plain = try bench.run()
+        bench.bayesian = try BayesianSetting.parse(["initial_design=4"])
+        let changed = try bench.run()
+        #expect(plain.sampler == "hdbench-bayesian")
+        #expect(changed.sampler == "hdbench-bayesian[initial_design=4]")
+        #expect(try bench.runSeed(0).bestSoFar != (try QualityBenchmark(problem: problem, sampler: "bayesian", budget: 14, seeds: 1).runSeed(0).bestSoFar))
+    }
 }

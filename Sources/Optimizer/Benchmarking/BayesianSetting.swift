@@ -1,0 +1,113 @@
+import Foundation
+
+/// `KEY=VALUE` settings of the Bayesian sampler for `hdbench bench quality --set`, so that a
+/// sampler study (a prior, the initial design, the acquisition budget) can be reproduced from
+/// the command line without editing code. Each key maps onto a public option of
+/// ``BayesianOptimizerOptions``, ``GaussianProcessPrior`` or ``BayesianSampler``.
+public enum BayesianSetting {
+    /// Every key with what it sets.
+    public static let keys: KeyValuePairs<String, String> = [
+        "initial_design": "trials drawn (Sobol) before the surrogate is used (default max(10, 4·P))",
+        "length_scale_prior_loc": "mean of log ℓ (default −0.5)",
+        "length_scale_prior_scale": "sd of log ℓ (default 1)",
+        "noise_prior_loc": "mean of log σ²ₙ (default −4)",
+        "noise_prior_scale": "sd of log σ²ₙ (default 1)",
+        "signal_prior_loc": "mean of log σ² (default 0)",
+        "signal_prior_scale": "sd of log σ² (default 1)",
+        "warm_starts": "hyperparameter starts with a warm start (default 2)",
+        "cold_starts": "hyperparameter starts without one (default 2)",
+        "candidates": "quasi-random candidates scored per suggestion (default 2048)",
+        "restarts": "L-BFGS-B runs on the acquisition (default 10)",
+        "acquisition": "log_ei (default) or ei",
+        "output_warping": "log_gap_when_heavy_tailed (default) or none",
+        "discrete_search": "on (default) or off: maximise over runnable points or the relaxation",
+    ]
+
+    /// Bayesian sampler settings: optimiser options plus the sampler's own switches.
+    public struct Settings: Sendable {
+        public var options = BayesianOptimizerOptions()
+        /// `nil` keeps the sampler's default.
+        public var initialDesignSize: Int?
+        public var searchesDiscreteCoordinates = true
+        /// The assignments as given, in order (for labelling results).
+        public var assignments: [String] = []
+
+        public init() {}
+
+        /// A sampler with these settings.
+        public func sampler(space: SearchSpace, seed: UInt64) -> BayesianSampler {
+            var s = BayesianSampler(space: space, seed: seed, initialDesignSize: initialDesignSize, options: options)
+            s.searchesDiscreteCoordinates = searchesDiscreteCoordinates
+            return s
+        }
+    }
+
+    /// Parses `KEY=VALUE` assignments.
+    ///
+    /// - Throws: ``ConfigurationError`` naming every malformed assignment, unknown key or bad
+    ///   value (path `--set KEY`).
+    public static func parse(_ assignments: [String]) throws(ConfigurationError) -> Settings {
+        var s = Settings()
+        s.assignments = assignments
+        var problems: [ConfigurationProblem] = []
+        for a in assignments {
+            guard let eq = a.firstIndex(of: "=") else {
+                problems.append(.init(path: "--set", message: "'\(a)' is not KEY=VALUE"))
+                continue
+            }
+            let key = String(a[..<eq]), value = String(a[a.index(after: eq)...])
+            func number() -> Double? {
+                guard let v = Double(value), v.isFinite else {
+                    problems.append(.init(path: "--set \(key)", message: "'\(value)' is not a finite number"))
+                    return nil
+                }
+                return v
+            }
+            func count(min lower: Int) -> Int? {
+                guard let v = Int(value), v >= lower else {
+                    problems.append(.init(path: "--set \(key)", message: "'\(value)' is not an integer ≥ \(lower)"))
+                    return nil
+                }
+                return v
+            }
+            func positive() -> Double? {
+                guard let v = number() else { return nil }
+                guard v > 0 else {
+                    problems.append(.init(path: "--set \(key)", message: "'\(value)' must be > 0"))
+                    return nil
+                }
+                return v
+            }
+            func oneOf(_ allowed: [String]) -> String? {
+                guard allowed.contains(value) else {
+                    problems.append(.init(path: "--set \(key)", message: "'\(value)' must be one of \(allowed.joined(separator: ", "))"))
+                    return nil
+                }
+                return value
+            }
+            switch key {
+            case "initial_design": if let v = count(min: 1) { s.initialDesignSize = v }
+            case "length_scale_prior_loc": if let v = number() { s.options.fit.prior.lengthScaleLocationOffset = v }
+            case "length_scale_prior_scale": if let v = positive() { s.options.fit.prior.lengthScaleScale = v }
+            case "noise_prior_loc": if let v = number() { s.options.fit.prior.logNoiseLocation = v }
+            case "noise_prior_scale": if let v = positive() { s.options.fit.prior.logNoiseScale = v }
+            case "signal_prior_loc": if let v = number() { s.options.fit.prior.logSignalLocation = v }
+            case "signal_prior_scale": if let v = positive() { s.options.fit.prior.logSignalScale = v }
+            case "warm_starts": if let v = count(min: 1) { s.options.fit.warmStarts = v }
+            case "cold_starts": if let v = count(min: 1) { s.options.fit.coldStarts = v }
+            case "candidates": if let v = count(min: 1) { s.options.acquisition.candidateCount = v }
+            case "restarts": if let v = count(min: 0) { s.options.acquisition.restartCount = v }
+            case "acquisition": if let v = oneOf(["log_ei", "ei"]) { s.options.logExpectedImprovement = v == "log_ei" }
+            case "output_warping":
+                if let v = oneOf(["log_gap_when_heavy_tailed", "none"]) {
+                    s.options.outputWarping = v == "none" ? .none : .logGapWhenHeavyTailed
+                }
+            case "discrete_search": if let v = oneOf(["on", "off"]) { s.searchesDiscreteCoordinates = v == "on" }
+            default:
+                problems.append(.init(path: "--set \(key)", message: "unknown setting; known: \(keys.map(\.key).joined(separator: ", "))"))
+            }
+        }
+        if !problems.isEmpty { throw ConfigurationError(problems) }
+        return s
+    }
+}
