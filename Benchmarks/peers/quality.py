@@ -334,7 +334,7 @@ def main() -> None:
     if any(s not in done for s in range(args.seeds)) and args.peer != "random":
         # Untimed warm-up so imports and first-call costs are not charged to seed 0:
         # a short run (seed 999999) that reaches two model-based suggestions.
-        n_warm = 2 * problem.dim + 3 if args.peer == "botorch" else 12
+        n_warm = 2 * problem.dim + 3 if args.peer == "botorch" else 22 if args.peer == "skopt-init20" else 12
         run_seed(problem, args.peer, min(args.budget, n_warm), 999_999)
     for seed in range(args.seeds):
         if seed in done:
