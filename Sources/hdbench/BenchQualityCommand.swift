@@ -39,8 +39,8 @@ struct BenchQualityCommand: ParsableCommand {
         BLAS.setThreadCount(1)
         var bench = QualityBenchmark(problem: QualityProblem.named(problem)!, sampler: sampler, budget: budget, seeds: seeds)
         bench.concurrency = concurrency
-        bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
         bench.bayesian = try BayesianSetting.parse(settings)
+        bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
         let r = try bench.run()
         if let json {
             let encoder = JSONEncoder()

@@ -112,8 +112,8 @@ public struct AcquisitionMaximum: Sendable {
     /// One result per L-BFGS-B run of the first pass (objective −a; in mixed spaces `x` is the
     /// whole point with the discrete coordinates held fixed, before snapping).
     public var runs: [LBFGSBResult]
-    /// Every end point of the search with a finite value, best first, distinct, `point`
-    /// first: what a caller falls back on when the best point cannot be used (e.g. its
+    /// Every end point of the search with a finite value, best first, distinct, never empty,
+    /// `point` first: what a caller falls back on when the best point cannot be used (e.g. its
     /// configuration already ran).
     public var finalists: [AcquisitionPoint]
     /// Batched posterior calls made by the gradient phase (each serves every live run).
@@ -181,22 +181,17 @@ public enum AcquisitionMaximizer {
         let runs = polish(starts, free: free, acquisition: acquisition, posterior: posterior,
                           options: options.optimizer, rounds: &rounds)
 
-        var finalists = [AcquisitionPoint(point: pool.row(order[0]), value: scores[order[0]])]
-        if discrete == nil {
-            finalists += runs.map { AcquisitionPoint(point: $0.x, value: -$0.value) }
-        } else {
-            // Snapping moves inactive nested coordinates, so the ends are scored again.
-            let ends = runs.map { snap($0.x) }
-            let values = score(acquisition, posterior: posterior, points: Matrix(rowVectors: ends), chunkSize: options.chunkSize)
-            finalists += zip(ends, values).map { AcquisitionPoint(point: $0, value: $1) }
-        }
-        finalists = distinctBestFirst(finalists)
+        let bestCandidate = AcquisitionPoint(point: pool.row(order[0]), value: scores[order[0]])
+        var finalists = distinctBestFirst([bestCandidate] + ends(of: runs, discrete: discrete, acquisition: acquisition,
+                                                                 posterior: posterior, chunkSize: options.chunkSize))
         var moves = 0
         if let discrete {
             localSearch(&finalists, discrete: discrete, free: free, acquisition: acquisition, posterior: posterior,
                         options: options, rounds: &rounds, moves: &moves)
         }
-        let best = finalists.first ?? AcquisitionPoint(point: pool.row(order[0]), value: scores[order[0]])
+        // Every value non-finite: the best candidate still stands (the sampler decides).
+        if finalists.isEmpty { finalists = [bestCandidate] }
+        let best = finalists[0]
         return AcquisitionMaximum(point: best.point, value: best.value, bestCandidateValue: scores[order[0]],
                                   runs: runs, finalists: finalists, batchedRounds: rounds, discreteMoves: moves)
     }
@@ -214,9 +209,19 @@ public enum AcquisitionMaximizer {
         return scores
     }
 
+    /// The runs' end points with their acquisition values. In a mixed space the ends are
+    /// snapped — which also resets inactive nested coordinates — and so scored again.
+    static func ends(of runs: [LBFGSBResult], discrete: DiscreteCoordinates?, acquisition: ExpectedImprovement,
+                     posterior: some Posterior, chunkSize: Int) -> [AcquisitionPoint] {
+        guard let discrete else { return runs.map { AcquisitionPoint(point: $0.x, value: -$0.value) } }
+        let points = runs.map { discrete.snap($0.x) }
+        let values = score(acquisition, posterior: posterior, points: Matrix(rowVectors: points), chunkSize: chunkSize)
+        return zip(points, values).map { AcquisitionPoint(point: $0, value: $1) }
+    }
+
     /// L-BFGS-B on −a over the coordinates `free` (the others held at each start's values),
-    /// all runs advanced together with one batched posterior call per round. Results carry
-    /// whole points.
+    /// all runs advanced together with one batched posterior call per round. One result per
+    /// start, in start order, each with the whole point.
     static func polish(_ starts: [[Double]], free: [Int], acquisition: ExpectedImprovement, posterior: some Posterior,
                        options: LBFGSBOptions, rounds: inout Int) -> [LBFGSBResult] {
         guard !free.isEmpty, !starts.isEmpty else { return [] }
@@ -238,8 +243,9 @@ public enum AcquisitionMaximizer {
                 machines[i].step(value: -values[k], gradient: free.map { -gradients[k, $0] })
             }
         }
-        return machines.indices.compactMap { k in
-            guard var r = machines[k].result else { return nil }
+        // No machine has a pending point, so every one has finished with a result.
+        return machines.indices.map { k in
+            var r = machines[k].result!
             r.x = whole(k, r.x)
             var g = [Double](repeating: 0, count: d)
             for (i, j) in free.enumerated() { g[j] = r.gradient[i] }
@@ -289,12 +295,11 @@ public enum AcquisitionMaximizer {
             }
             let polished = polish(moved.map { current[$0].point }, free: free, acquisition: acquisition, posterior: posterior,
                                   options: options.optimizer, rounds: &rounds)
-            if !polished.isEmpty {
-                let ends = polished.map { discrete.snap($0.x) }
-                let endValues = score(acquisition, posterior: posterior, points: Matrix(rowVectors: ends), chunkSize: options.chunkSize)
-                for (m, k) in moved.enumerated() where endValues[m].isFinite && endValues[m] > current[k].value {
-                    current[k] = AcquisitionPoint(point: ends[m], value: endValues[m])
-                }
+            let polishedEnds = ends(of: polished, discrete: discrete, acquisition: acquisition, posterior: posterior,
+                                    chunkSize: options.chunkSize)
+            // `polish` returns one result per start (none when nothing is continuous).
+            for (k, end) in zip(moved, polishedEnds) where end.value.isFinite && end.value > current[k].value {
+                current[k] = end
             }
             active = moved
         }

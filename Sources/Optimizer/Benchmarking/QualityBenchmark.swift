@@ -86,11 +86,12 @@ public struct QualityBenchmark: Sendable {
     public var seeds: Int
     /// Trials proposed before any of them is told (synchronous batches; pending for the sampler).
     public var concurrency = 1
-    /// How the Bayesian sampler treats pending trials.
-    public var pendingStrategy = PendingStrategy.krigingBeliever
     /// The Bayesian sampler's settings (defaults unless changed; results of changed settings
     /// are named `hdbench-bayesian[KEY=VALUE,…]`).
     public var bayesian = BayesianSetting.Settings()
+    /// How the Bayesian sampler treats pending trials (overrides the settings' own strategy, so
+    /// replacing ``bayesian`` never resets it).
+    public var pendingStrategy = PendingStrategy.krigingBeliever
 
     public init(problem: QualityProblem, sampler: String, budget: Int, seeds: Int) {
         self.problem = problem

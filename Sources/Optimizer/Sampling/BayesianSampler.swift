@@ -114,8 +114,8 @@ public struct BayesianSampler: Sampler {
             fallbackReasons[trialIndex] = "surrogate could not be fitted (\(error)); drew a random configuration"
             return randomUnused(used: used, using: &rng)
         }
-        for finalist in [suggestion.point] + suggestion.maximum.finalists.map(\.point) {
-            let configuration = encoding.decode(finalist)
+        for finalist in suggestion.maximum.finalists {
+            let configuration = encoding.decode(finalist.point)
             if space.cardinality == nil || !used.contains(configuration) { return configuration }
         }
         fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"

@@ -124,4 +124,22 @@ import Testing
         #expect(changed.sampler == "hdbench-bayesian[initial_design=4]")
         #expect(try bench.runSeed(0).bestSoFar != (try QualityBenchmark(problem: problem, sampler: "bayesian", budget: 14, seeds: 1).runSeed(0).bestSoFar))
     }
+
+    /// The pending strategy is the benchmark's own: replacing the settings afterwards keeps it.
+    @Test func pendingStrategySurvivesNewSettings() throws {
+        let problem = try #require(QualityProblem.named("branin"))
+        var first = QualityBenchmark(problem: problem, sampler: "bayesian", budget: 16, seeds: 1)
+        first.concurrency = 3
+        first.pendingStrategy = .ignore
+        first.bayesian = try BayesianSetting.parse(["initial_design=4"])
+        var second = QualityBenchmark(problem: problem, sampler: "bayesian", budget: 16, seeds: 1)
+        second.concurrency = 3
+        second.bayesian = try BayesianSetting.parse(["initial_design=4"])
+        second.pendingStrategy = .ignore
+        let a = try first.run(), b = try second.run()
+        #expect(a.sampler == "hdbench-bayesian-ignore-pending[initial_design=4]-c3" && a.sampler == b.sampler)
+        #expect(a.perSeedFinal == b.perSeedFinal)
+        second.pendingStrategy = .krigingBeliever
+        #expect(try second.runSeed(0).bestSoFar != (try first.runSeed(0).bestSoFar))
+    }
 }
