@@ -7,7 +7,9 @@ import Foundation
 public enum BayesianSetting {
     /// Every key with what it sets.
     public static let keys: KeyValuePairs<String, String> = [
-        "initial_design": "trials drawn (Sobol) before the surrogate is used (default max(10, 4·P))",
+        "initial_design": "trials drawn before the surrogate is used (default max(10, 4·P))",
+        "initial_points": "sobol (default) or random: how the initial design is drawn",
+        "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default 0)",
         "length_scale_prior_loc": "mean of log ℓ (default −0.5)",
         "length_scale_prior_scale": "sd of log ℓ (default 1)",
         "noise_prior_loc": "mean of log σ²ₙ (default −4)",
@@ -29,6 +31,7 @@ public enum BayesianSetting {
         /// `nil` keeps the sampler's default.
         public var initialDesignSize: Int?
         public var searchesDiscreteCoordinates = true
+        public var initialDesign = BayesianSampler.InitialDesign.sobol
         /// The assignments as given, in order (for labelling results).
         public var assignments: [String] = []
 
@@ -36,7 +39,8 @@ public enum BayesianSetting {
 
         /// A sampler with these settings.
         public func sampler(space: SearchSpace, seed: UInt64) -> BayesianSampler {
-            var s = BayesianSampler(space: space, seed: seed, initialDesignSize: initialDesignSize, options: options)
+            var s = BayesianSampler(space: space, seed: seed, initialDesignSize: initialDesignSize,
+                                    initialDesign: initialDesign, options: options)
             s.searchesDiscreteCoordinates = searchesDiscreteCoordinates
             return s
         }
@@ -87,6 +91,13 @@ public enum BayesianSetting {
             }
             switch key {
             case "initial_design": if let v = count(min: 1) { s.initialDesignSize = v }
+            case "initial_points":
+                if let v = oneOf(BayesianSampler.InitialDesign.allCases.map(\.rawValue)) { s.initialDesign = .init(rawValue: v)! }
+            case "incumbent_shrinkage":
+                if let v = number() {
+                    if (0...1).contains(v) { s.options.incumbentShrinkage = v }
+                    else { problems.append(.init(path: "--set \(key)", message: "'\(value)' must be between 0 and 1")) }
+                }
             case "length_scale_prior_loc": if let v = number() { s.options.fit.prior.lengthScaleLocationOffset = v }
             case "length_scale_prior_scale": if let v = positive() { s.options.fit.prior.lengthScaleScale = v }
             case "noise_prior_loc": if let v = number() { s.options.fit.prior.logNoiseLocation = v }

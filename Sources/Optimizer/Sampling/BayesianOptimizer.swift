@@ -50,6 +50,22 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     public var pendingStrategy = PendingStrategy.krigingBeliever
     /// The transform applied to values before standardisation.
     public var outputWarping = OutputWarping.logGapWhenHeavyTailed
+    /// s in [0, 1]: how far the value EI must improve on moves from the best observation
+    /// towards the model's estimate of it. With y* the best (standardised, warped) observed
+    /// value and μ* = max over observed points of the posterior mean,
+    ///
+    /// ```
+    /// f* = (1 − s)·y* + s·μ*
+    /// ```
+    ///
+    /// s = 0 is classic EI (improve on the best observation); s = 1 is "plug-in" EI (Picheny et
+    /// al. 2013, "A benchmark of kriging-based infill criteria for noisy optimization"). When
+    /// the fitted noise is tiny, μ* = y* and s changes nothing. When the model explains part of
+    /// the observations as noise — a truly noisy objective, or a rugged one such as Ackley
+    /// whose ripples the GP smooths — the best observation sits above the model's surface, so
+    /// with s = 0 EI is ≈ 0 everywhere near it and the sampler keeps jumping to unexplored
+    /// corners; s > 0 lets it refine the region the model believes best.
+    public var incumbentShrinkage = 0.0
 
     public init() {}
 }
@@ -60,6 +76,9 @@ public struct BayesianSuggestion: Sendable {
     public var point: [Double]
     /// The acquisition value at `point` (log EI in standardised units by default).
     public var acquisitionValue: Double
+    /// f*, the value EI improves on, in standardised units (see
+    /// ``BayesianOptimizerOptions/incumbentShrinkage``).
+    public var incumbent: Double
     /// The fitted hyperparameters (reused as the next warm start).
     public var hyperparameters: GaussianProcessHyperparameters
     /// Wall seconds spent fitting hyperparameters and conditioning.
@@ -121,13 +140,17 @@ public struct BayesianOptimizer: Sendable {
         let fitSeconds = Self.seconds(clock.now - fitStart)
         let acquisitionStart = clock.now
         let best = standardised.indices.max { standardised[$0] < standardised[$1] }!
-        let ei = ExpectedImprovement(incumbent: standardised[best], isLogarithmic: options.logExpectedImprovement)
+        var incumbent = standardised[best]
+        if options.incumbentShrinkage > 0, let fitted = fit.model.meanAtInputs.max() {
+            incumbent = (1 - options.incumbentShrinkage) * incumbent + options.incumbentShrinkage * fitted
+        }
+        let ei = ExpectedImprovement(incumbent: incumbent, isLogarithmic: options.logExpectedImprovement)
         // The incumbent always starts one L-BFGS-B run, so the acquisition is refined next to
         // the best observation as well as at the best quasi-random candidates.
         let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
                                                     extraStarts: observed.rows(best..<(best + 1)), discrete: discrete,
                                                     options: options.acquisition)
-        return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value,
+        return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value, incumbent: incumbent,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
                                   fit: fit, maximum: maximum)

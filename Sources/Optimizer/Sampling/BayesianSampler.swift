@@ -27,6 +27,16 @@ import Foundation
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``, SPEC §8)
 ///   enter the surrogate as ``partialObservations`` says.
 public struct BayesianSampler: Sampler {
+    /// How the trials before the surrogate takes over are drawn.
+    public enum InitialDesign: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A scrambled Sobol sequence over the space (``SobolSampler`` with the sampler's seed;
+        /// seeded random draws if the space needs more Sobol coordinates than the table holds).
+        case sobol
+        /// Independent uniform draws (``RandomSampler`` with the sampler's seed), as Optuna's
+        /// and scikit-optimize's GP samplers do.
+        case random
+    }
+
     /// How a trial stopped by an early-termination policy enters the surrogate. Its value is
     /// its best value so far: a bound on what the full run would have reached (never better),
     /// taken early on a rising learning curve, so often far below every completed trial.
@@ -57,8 +67,10 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// Why a suggestion fell back to a random draw, by trial index.
     public private(set) var fallbackReasons: [Int: String] = [:]
-    /// The quasi-random initial design.
-    private let initialDesign: any Sampler
+    /// How the initial design is drawn.
+    public let initialDesign: InitialDesign
+    /// The sampler drawing the initial design.
+    private let designSampler: any Sampler
     /// How trials stopped by an early-termination policy enter the surrogate.
     public var partialObservations = PartialObservationHandling.floorAtWorstCompleted
     /// Whether the acquisition is maximised over runnable points only when the space has
@@ -68,16 +80,18 @@ public struct BayesianSampler: Sampler {
     /// evaluations −0.71 with the relaxation, −0.98 with the search; lower quartile −0.93 → −4.48.
     public var searchesDiscreteCoordinates = true
 
-    public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, options: BayesianOptimizerOptions = .init()) {
+    public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, initialDesign: InitialDesign = .sobol,
+                options: BayesianOptimizerOptions = .init()) {
         self.space = space
         self.encoding = SearchSpaceEncoding(space)
         self.seed = seed
         self.initialDesignSize = initialDesignSize ?? max(10, 4 * space.parameters.count)
         self.optimizer = BayesianOptimizer(options: options)
-        if let sobol = try? SobolSampler(space: space, seed: seed) {
-            self.initialDesign = sobol
+        self.initialDesign = initialDesign
+        if initialDesign == .sobol, let sobol = try? SobolSampler(space: space, seed: seed) {
+            self.designSampler = sobol
         } else {
-            self.initialDesign = RandomSampler(space: space, seed: seed)
+            self.designSampler = RandomSampler(space: space, seed: seed)
         }
     }
 
@@ -87,7 +101,7 @@ public struct BayesianSampler: Sampler {
         if let cardinality = space.cardinality, used.count >= cardinality { return nil }
         let finished = history.observations.filter { !$0.isPending && ($0.value?.isFinite ?? false) }
         if finished.count < initialDesignSize {
-            var design = initialDesign
+            var design = designSampler
             return try design.suggest(history: history, trialIndex: trialIndex)
         }
         let d = encoding.dimension

@@ -84,6 +84,37 @@ import Testing
         #expect(distance > 1e-3, "second suggestion \(second.point) repeats the pending \(first.point)")
     }
 
+    /// Incumbent shrinkage: f* moves linearly from the best standardised observation (s = 0)
+    /// to the largest posterior mean at an observed point (s = 1, computed here through
+    /// `predict`, independently of `meanAtInputs`); on noisy data the latter is lower.
+    @Test func incumbentShrinksFromTheBestObservationToTheModelsBest() throws {
+        var noise = SplitMix64(seed: 21)
+        let x = QuasiRandom.unitCube(count: 30, dimension: 2, seed: 22)
+        let y = (0..<30).map { sin(6 * x[$0, 0]) + cos(5 * x[$0, 1]) + 0.4 * standardNormal(using: &noise) }
+        let c = QuasiRandom.unitCube(count: 256, dimension: 2, seed: 23)
+        let mean = y.reduce(0, +) / 30
+        let sd = (y.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 29).squareRoot()
+        let bestObserved = (y.max()! - mean) / sd
+        var incumbents: [Double] = []
+        var modelBest = 0.0, fittedNoise = 0.0
+        for s in [0, 0.5, 1] {
+            var options = BayesianOptimizerOptions()
+            options.outputWarping = .none
+            options.incumbentShrinkage = s
+            var optimizer = BayesianOptimizer(options: options)
+            var rng = SplitMix64(seed: 24)
+            let suggestion = try optimizer.suggest(observed: x, values: y, candidates: c, using: &rng)
+            incumbents.append(suggestion.incumbent)
+            modelBest = suggestion.fit.model.predict(x).mean.max()!
+            fittedNoise = exp(suggestion.hyperparameters.logNoiseVariance)
+        }
+        #expect(abs(incumbents[0] - bestObserved) < 1e-12)
+        #expect(abs(incumbents[2] - modelBest) < 1e-9)
+        #expect(abs(incumbents[1] - (incumbents[0] + incumbents[2]) / 2) < 1e-9)
+        #expect(fittedNoise > 0.01, "the fit should attribute part of the data to noise (σ²ₙ = \(fittedNoise))")
+        #expect(incumbents[2] < incumbents[0] - 0.05, "\(incumbents)")
+    }
+
     @Test func nonFiniteValuesAreRejectedByIndex() {
         let (x, y0) = history(seed: 7)
         var y = y0

@@ -88,7 +88,9 @@ import Testing
             "initial_design=7", "length_scale_prior_loc=-1", "length_scale_prior_scale=2", "noise_prior_loc=-3",
             "noise_prior_scale=0.5", "signal_prior_loc=0.5", "signal_prior_scale=3", "warm_starts=3", "cold_starts=4",
             "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
+            "initial_points=random", "incumbent_shrinkage=0.25",
         ])
+        #expect(s.initialDesign == .random && s.options.incumbentShrinkage == 0.25)
         #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
         let prior = s.options.fit.prior
         #expect(prior.lengthScaleLocationOffset == -1 && prior.lengthScaleScale == 2)
@@ -98,17 +100,20 @@ import Testing
         #expect(s.options.acquisition.candidateCount == 512 && s.options.acquisition.restartCount == 0)
         #expect(!s.options.logExpectedImprovement && s.options.outputWarping == .none)
         let sampler = s.sampler(space: try #require(QualityProblem.named("branin")).space, seed: 1)
-        #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates)
-        #expect(BayesianSetting.keys.count == 14)
+        #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates && sampler.initialDesign == .random)
+        #expect(sampler.optimizer.options.incumbentShrinkage == 0.25)
+        #expect(BayesianSetting.keys.count == 16)
     }
 
     @Test func badSettingsAreAllReportedByKey() {
         do {
-            _ = try BayesianSetting.parse(["nope=1", "candidates=0", "noise_prior_scale=-1", "acquisition=ucb", "x", "noise_prior_loc=nan"])
+            _ = try BayesianSetting.parse(["nope=1", "candidates=0", "noise_prior_scale=-1", "acquisition=ucb", "x", "noise_prior_loc=nan",
+                                           "incumbent_shrinkage=1.5", "initial_points=halton"])
             Issue.record("expected an error")
         } catch {
             #expect(error.problems.map(\.path) == ["--set nope", "--set candidates", "--set noise_prior_scale",
-                                                    "--set acquisition", "--set", "--set noise_prior_loc"])
+                                                    "--set acquisition", "--set", "--set noise_prior_loc",
+                                                    "--set incumbent_shrinkage", "--set initial_points"])
             #expect(error.description.contains("unknown setting; known: initial_design"))
         }
     }

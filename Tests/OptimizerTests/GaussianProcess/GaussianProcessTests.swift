@@ -165,6 +165,25 @@ private func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / ma
 @Suite struct GaussianProcessBadInputTests {
     let theta = GaussianProcessHyperparameters(logLengthScales: [log(0.3), log(0.3)], logSignalVariance: 0, logNoiseVariance: log(1e-6))
 
+    /// μ(X) = y − (σ²ₙ + jitter)·α equals the posterior mean computed through the kernel: with
+    /// noise, with duplicate inputs at the noise floor of the fit's bounds (10⁻⁶), and with
+    /// duplicates and no noise at all, where `dpotrf` needs jitter. Both paths lose about
+    /// cond(K)·ε relative to ‖y‖: cond ≈ 25/σ²ₙ gives ~1e-14, ~1e-9 and (jitter 10⁻¹⁰) ~1e-5.
+    @Test(arguments: [(log(0.05), false, 1e-11), (log(1e-6), true, 1e-7), (-800.0, true, 1e-4)])
+    func meanAtInputsEqualsThePrediction(logNoise: Double, duplicates: Bool, tolerance: Double) throws {
+        var rng = SplitMix64(seed: 31)
+        var x = QuasiRandom.unitCube(count: 25, dimension: 3, seed: 33)
+        if duplicates { for j in 0..<3 { x[1, j] = x[0, j]; x[2, j] = x[0, j] } }
+        let y = (0..<25).map { _ in standardNormal(using: &rng) }
+        let h = GaussianProcessHyperparameters(logLengthScales: [-1, -0.5, 0], logSignalVariance: 0, logNoiseVariance: logNoise)
+        let gp = try GaussianProcess(inputs: x, targets: y, hyperparameters: h)
+        #expect((logNoise < -100) == (gp.jitter > 0))
+        let direct = gp.predict(x).mean
+        let scale = y.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let error = zip(gp.meanAtInputs, direct).map { abs($0 - $1) }.max()!
+        #expect(error <= tolerance * scale, "max |Δμ| = \(error), ‖y‖ = \(scale)")
+    }
+
     @Test func noObservationsGiveThePrior() throws {
         let gp = try GaussianProcess(inputs: Matrix(rows: 0, columns: 2), targets: [], hyperparameters: theta)
         let p = gp.predictWithGradient(Matrix(rowVectors: [[0.2, 0.4], [0.9, 0.1]]))

@@ -37,6 +37,19 @@ struct SamplerTests {
         #expect(Set(all) == Set(space.allConfigurations()!), "seed \(seed)")
     }
 
+    /// The Bayesian sampler's initial design is the named sampler's run with the same seed.
+    @Test(arguments: BayesianSampler.InitialDesign.allCases)
+    func bayesianInitialDesignFollowsItsSampler(design: BayesianSampler.InitialDesign) throws {
+        let space = try SearchSpace(["lr": .logUniform(-6, -1), "m": .uniform(0, 1), "c": .choice(["a", "b", "c"])])
+        var bayesian = BayesianSampler(space: space, seed: 9, initialDesignSize: 12, initialDesign: design)
+        let first = try run(&bayesian, count: 12)
+        var reference: any Sampler = design == .sobol ? try SobolSampler(space: space, seed: 9) : RandomSampler(space: space, seed: 9)
+        #expect(first == (try run(&reference, count: 12)))
+        var other = BayesianSampler(space: space, seed: 9, initialDesignSize: 12,
+                                    initialDesign: design == .sobol ? .random : .sobol)
+        #expect(first != (try run(&other, count: 12)))
+    }
+
     @Test func gridOrderSizeAndEachOnce() throws {
         let space = try SearchSpace(["a": .choice([1, 2]), "b": .choice(["x", "y", "z"]), "c": .choice([0.5])])
         var grid = try GridSampler(space: space)
