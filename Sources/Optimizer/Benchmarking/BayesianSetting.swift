@@ -7,9 +7,9 @@ import Foundation
 public enum BayesianSetting {
     /// Every key with what it sets.
     public static let keys: KeyValuePairs<String, String> = [
-        "initial_design": "trials drawn before the surrogate is used (default max(10, 4·P))",
-        "initial_points": "sobol (default) or random: how the initial design is drawn",
-        "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default 0)",
+        "initial_design": "trials drawn before the surrogate is used (default 10)",
+        "initial_points": "random (default) or sobol: how the initial design is drawn",
+        "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default 0.75)",
         "length_scale_prior_loc": "mean of log ℓ (default −0.5)",
         "length_scale_prior_scale": "sd of log ℓ (default 1)",
         "noise_prior_loc": "mean of log σ²ₙ (default −4)",
@@ -31,7 +31,7 @@ public enum BayesianSetting {
         /// `nil` keeps the sampler's default.
         public var initialDesignSize: Int?
         public var searchesDiscreteCoordinates = true
-        public var initialDesign = BayesianSampler.InitialDesign.sobol
+        public var initialDesign = BayesianSampler.InitialDesign.random
         /// The assignments as given, in order (for labelling results).
         public var assignments: [String] = []
 

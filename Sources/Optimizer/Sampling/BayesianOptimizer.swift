@@ -10,7 +10,7 @@ public enum PendingStrategy: String, Sendable, Hashable, Codable {
     /// parallelize optimization", §3.1): each pending point is added to the model with the
     /// posterior mean as its value, with the same hyperparameters (an incremental Cholesky
     /// append, O(n²k)). The variance at and near pending points collapses, so the next
-    /// suggestion goes elsewhere; the incumbent stays the best real observation.
+    /// suggestion goes elsewhere; the incumbent is computed from the real observations only.
     case krigingBeliever
     /// Ignore pending points (suggestions may pile up at concurrency > 1; for comparison only).
     case ignore
@@ -65,7 +65,14 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     /// whose ripples the GP smooths — the best observation sits above the model's surface, so
     /// with s = 0 EI is ≈ 0 everywhere near it and the sampler keeps jumping to unexplored
     /// corners; s > 0 lets it refine the region the model believes best.
-    public var incumbentShrinkage = 0.0
+    ///
+    /// Default 0.75, measured with `hdbench bench quality` (60 seeds, median log10 regret at 100
+    /// evaluations, the sampler's other defaults): s = 0 / 0.5 / 0.75 gave Ackley-5 0.60 / 0.55 /
+    /// 0.55, Ackley-10 0.91 / 0.85 / 0.82, noisy Hartmann-6 −1.26 / −1.36 / −1.27. Full plug-in
+    /// (s = 1) exploits so hard on a truly noisy objective that, with noise prior N(−8, 2),
+    /// noisy Hartmann-6 stayed in its second basin in 53% of the seeds instead of 42% at 0.75
+    /// (median −0.88 against −1.38).
+    public var incumbentShrinkage = 0.75
 
     public init() {}
 }
