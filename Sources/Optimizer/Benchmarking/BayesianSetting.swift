@@ -27,10 +27,13 @@ public enum BayesianSetting {
 
     /// Bayesian sampler settings: optimiser options plus the sampler's own switches.
     public struct Settings: Sendable {
+        /// The optimiser's options (fit, acquisition, incumbent shrinkage, warping).
         public var options = BayesianOptimizerOptions()
-        /// `nil` keeps the sampler's default.
+        /// Trials drawn before the surrogate is used; `nil` keeps the sampler's default.
         public var initialDesignSize: Int?
+        /// See ``BayesianSampler/searchesDiscreteCoordinates``.
         public var searchesDiscreteCoordinates = true
+        /// How the sampler's initial design is drawn.
         public var initialDesign = BayesianSampler.InitialDesign.random
         /// The assignments as given, in order (for labelling results).
         public var assignments: [String] = []
