@@ -33,8 +33,8 @@ public enum BayesianSetting {
         public var initialDesignSize: Int?
         /// See ``BayesianSampler/searchesDiscreteCoordinates``.
         public var searchesDiscreteCoordinates = true
-        /// How the sampler's initial design is drawn.
-        public var initialDesign = BayesianSampler.InitialDesign.random
+        /// How the sampler's initial design is drawn; `nil` keeps the sampler's default.
+        public var initialDesign: BayesianSampler.InitialDesign?
         /// The assignments as given, in order (for labelling results).
         public var assignments: [String] = []
 
@@ -85,6 +85,14 @@ public enum BayesianSetting {
                 }
                 return v
             }
+            func fraction() -> Double? {
+                guard let v = number() else { return nil }
+                guard (0...1).contains(v) else {
+                    problems.append(.init(path: "--set \(key)", message: "'\(value)' must be between 0 and 1"))
+                    return nil
+                }
+                return v
+            }
             func oneOf(_ allowed: [String]) -> String? {
                 guard allowed.contains(value) else {
                     problems.append(.init(path: "--set \(key)", message: "'\(value)' must be one of \(allowed.joined(separator: ", "))"))
@@ -96,11 +104,7 @@ public enum BayesianSetting {
             case "initial_design": if let v = count(min: 1) { s.initialDesignSize = v }
             case "initial_points":
                 if let v = oneOf(BayesianSampler.InitialDesign.allCases.map(\.rawValue)) { s.initialDesign = .init(rawValue: v)! }
-            case "incumbent_shrinkage":
-                if let v = number() {
-                    if (0...1).contains(v) { s.options.incumbentShrinkage = v }
-                    else { problems.append(.init(path: "--set \(key)", message: "'\(value)' must be between 0 and 1")) }
-                }
+            case "incumbent_shrinkage": if let v = fraction() { s.options.incumbentShrinkage = v }
             case "length_scale_prior_loc": if let v = number() { s.options.fit.prior.lengthScaleLocationOffset = v }
             case "length_scale_prior_scale": if let v = positive() { s.options.fit.prior.lengthScaleScale = v }
             case "noise_prior_loc": if let v = number() { s.options.fit.prior.logNoiseLocation = v }

@@ -80,13 +80,17 @@ public struct BayesianSampler: Sampler {
     /// evaluations −0.71 with the relaxation, −0.98 with the search; lower quartile −0.93 → −4.48.
     public var searchesDiscreteCoordinates = true
 
-    public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, initialDesign: InitialDesign = .random,
+    /// - Parameters:
+    ///   - initialDesignSize: `nil` for the default, 10.
+    ///   - initialDesign: `nil` for the default, ``InitialDesign/random``.
+    public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, initialDesign: InitialDesign? = nil,
                 options: BayesianOptimizerOptions = .init()) {
         self.space = space
         self.encoding = SearchSpaceEncoding(space)
         self.seed = seed
         self.initialDesignSize = initialDesignSize ?? 10
         self.optimizer = BayesianOptimizer(options: options)
+        let initialDesign = initialDesign ?? .random
         self.initialDesign = initialDesign
         if initialDesign == .sobol, let sobol = try? SobolSampler(space: space, seed: seed) {
             self.designSampler = sobol
