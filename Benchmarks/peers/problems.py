@@ -276,12 +276,17 @@ def make_problem(name: str) -> Problem:
         return _vec_problem(name, hartmann6, [(0.0, 1.0)] * 6, HARTMANN6_MIN,
                             "Hartmann-6 + N(0, 0.1^2) noise; regret on the noiseless value",
                             noise_sd=0.1)
+    if name == "very_noisy_hartmann6":
+        return _vec_problem(name, hartmann6, [(0.0, 1.0)] * 6, HARTMANN6_MIN,
+                            "Hartmann-6 + N(0, 0.3^2) noise; regret on the noiseless value",
+                            noise_sd=0.3)
     raise SystemExit(f"unknown problem {name!r}; known: {', '.join(PROBLEMS)}")
 
 
 PROBLEMS = [
     "branin", "hartmann3", "hartmann6", "ackley5", "ackley10", "rosenbrock4", "levy6",
     "styblinski_tang8", "mixed_hartmann6", "noisy_hartmann6",
+    "very_noisy_hartmann6",
 ]
 
 

@@ -54,6 +54,10 @@ struct BenchQualityCommand: ParsableCommand {
         for (i, k) in r.checkpoints.enumerated() {
             print(String(format: "%5d  %7.3f %7.3f %7.3f", k, r.log10Regret.median[i], r.log10Regret.q25[i], r.log10Regret.q75[i]))
         }
+        if let ci = medianConfidenceInterval(r.perSeedFinal) {
+            print(String(format: "95%% interval of the median at %d: [%.3f, %.3f] (distribution-free, over the seeds)",
+                         r.budget, ci.lowerBound, ci.upperBound))
+        }
     }
 }
 
@@ -66,11 +70,18 @@ struct BenchCompareCommand: ParsableCommand {
 
     @Argument(help: "Quality JSON files.") var files: [String]
     @Option(help: "Evaluation counts to show (comma-separated).") var at: String = "50,100"
+    @Flag(help: """
+        At each result's budget, also print the distribution-free 95% confidence interval of the \
+        median over seeds (order statistics, as SciPy's quantile_test): medians whose intervals \
+        overlap are not told apart by these seeds.
+        """)
+    var intervals = false
 
     func run() throws {
         struct Row: Decodable {
-            var problem: String, sampler: String, seeds: Int, checkpoints: [Int]
+            var problem: String, sampler: String, seeds: Int, budget: Int, checkpoints: [Int]
             var log10_regret: [String: [Double]]
+            var per_seed_final: [Double]?
         }
         var rows: [Row] = []
         for f in files {
@@ -83,18 +94,24 @@ struct BenchCompareCommand: ParsableCommand {
         let points = at.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let samplers = Array(Set(rows.map(\.sampler))).sorted()
         let problems = Array(Set(rows.map(\.problem))).sorted()
+        let width = max(intervals ? 30 : 20, (samplers.map(\.count).max() ?? 0) + 2)
         for k in points {
-            print("median log10 simple regret after \(k) evaluations (seeds in brackets)")
-            print("problem".padding(toLength: 18, withPad: " ", startingAt: 0) + samplers.map { $0.padding(toLength: 20, withPad: " ", startingAt: 0) }.joined())
+            print("median log10 simple regret after \(k) evaluations (seeds in brackets"
+                  + (intervals ? "; 95% interval of the median at the budget in parentheses)" : ")"))
+            print("problem".padding(toLength: 22, withPad: " ", startingAt: 0) + samplers.map { $0.padding(toLength: width, withPad: " ", startingAt: 0) }.joined())
             for p in problems {
-                var line = p.padding(toLength: 18, withPad: " ", startingAt: 0)
+                var line = p.padding(toLength: 22, withPad: " ", startingAt: 0)
                 for s in samplers {
                     var cell = "—"
                     if let r = rows.first(where: { $0.problem == p && $0.sampler == s }),
                        let i = r.checkpoints.firstIndex(of: k), let m = r.log10_regret["median"]?[i] {
                         cell = String(format: "%.2f [%d]", m, r.seeds)
+                        if intervals, k == r.budget, let finals = r.per_seed_final,
+                           let ci = medianConfidenceInterval(finals) {
+                            cell += String(format: " (%.2f, %.2f)", ci.lowerBound, ci.upperBound)
+                        }
                     }
-                    line += cell.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    line += cell.padding(toLength: width, withPad: " ", startingAt: 0)
                 }
                 print(line)
             }

@@ -13,9 +13,12 @@ public struct QualityProblem: Sendable {
     public var noiseStandardDeviation: Double = 0
 
     /// Every problem of the suite, by name: `branin`, `hartmann3`, `hartmann6`, `ackley5`,
-    /// `ackley10`, `rosenbrock4`, `levy6`, `styblinski_tang8`, `mixed_hartmann6`, `noisy_hartmann6`.
+    /// `ackley10`, `rosenbrock4`, `levy6`, `styblinski_tang8`, `mixed_hartmann6`, `noisy_hartmann6`
+    /// (Hartmann-6 observed with N(0, 0.1²) noise, 7% of its variance over the cube) and
+    /// `very_noisy_hartmann6` (N(0, 0.3²), 62%).
     public static let names = ["branin", "hartmann3", "hartmann6", "ackley5", "ackley10", "rosenbrock4",
-                               "levy6", "styblinski_tang8", "mixed_hartmann6", "noisy_hartmann6"]
+                               "levy6", "styblinski_tang8", "mixed_hartmann6", "noisy_hartmann6",
+                               "very_noisy_hartmann6"]
 
     /// The problem called `name`, or nil.
     public static func named(_ name: String) -> QualityProblem? {
@@ -28,10 +31,10 @@ public struct QualityProblem: Sendable {
         case "rosenbrock4": return continuous(.rosenbrock(4))
         case "levy6": return continuous(.levy(6))
         case "styblinski_tang8": return continuous(.styblinskiTang(8))
-        case "noisy_hartmann6":
+        case "noisy_hartmann6", "very_noisy_hartmann6":
             var p = continuous(.hartmann6)
             p.name = name
-            p.noiseStandardDeviation = 0.1
+            p.noiseStandardDeviation = name == "noisy_hartmann6" ? 0.1 : 0.3
             return p
         case "mixed_hartmann6": return mixedHartmann6
         default: return nil
