@@ -12,7 +12,10 @@ import Foundation
 ///   max(10, 4·P) Sobol points left Hartmann-6 there in 53% of the seeds, 10 Sobol points in
 ///   50%, 10 random points in 37%; noisy Hartmann-6 57% → 38%; Ackley-10 0.96 → 0.91. It cost
 ///   Styblinski–Tang-8 1.74 → 1.89 and mixed Hartmann-6 −0.97 → −0.88 (1.82 and −0.79 with
-///   ``BayesianOptimizerOptions/incumbentShrinkage`` as well).
+///   ``BayesianOptimizerOptions/incumbentShrinkage`` as well; all with the noise prior of that
+///   time, N(−4, 1)). With the current N(−6, 2), BoTorch's max(10, 2·P) random points were
+///   mixed: Styblinski–Tang-8 1.80 → 1.75 and Levy-6 −0.32 → −0.51, but noisy Hartmann-6
+///   −1.41 → −1.10 and very noisy Hartmann-6 −0.57 → −0.51.
 /// - Mixed spaces: the acquisition is maximised over runnable configurations only
 ///   (``DiscreteCoordinates``: snapped candidates, continuous L-BFGS-B, single-parameter
 ///   discrete moves), see ``searchesDiscreteCoordinates``.

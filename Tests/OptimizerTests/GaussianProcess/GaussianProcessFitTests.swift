@@ -24,13 +24,16 @@ import Testing
 
     /// Data drawn from functions that vary along x₀ only: the fitted length scale of x₀ is much
     /// shorter than that of the irrelevant x₁ (ARD recovers relevance).
-    /// With the default priors the fit attributes noise to noise. On a smooth 2-D function plus
-    /// Gaussian noise (8 data sets per case), the ratio of fitted to true σ²ₙ (standardised
-    /// units) has a median within a factor of two of 1 and never falls below 0.1 at n = 30; at
-    /// n = 100 every fit is within a factor of two. Priors that trust small noise more fail
-    /// this: log σ²ₙ ~ N(−6, 2) interpolated the noise (ratio 0.016–0.03) in 3 of the 8
-    /// high-noise data sets at n = 30, N(−8, 2) in all 8.
-    @Test(arguments: [(30, 0.4), (30, 0.2), (100, 0.1)])
+    /// With the default priors the fit attributes noise to noise once there is enough data, and
+    /// rarely mistakes it for signal with little. On a smooth 2-D function plus Gaussian noise (8
+    /// data sets per case), the ratio of fitted to true σ²ₙ (standardised units):
+    /// - at n = 100 every fit is within a factor of two, for noise at 1% and 14% of the variance;
+    /// - at n = 30 the median is within a factor of two; with noise at 4% of the variance no fit
+    ///   falls below 0.1; with noise at 14%, at most 3 of 8 do (the fit interpolates the noise).
+    /// The default noise prior N(−6, 2) trusts small noise on purpose (see
+    /// ``GaussianProcessPrior``); this bounds what that costs. N(−7, 2) interpolated 7 of 8 data
+    /// sets at n = 30, N(−8, 2) all 8 and 2 of 8 at n = 100; N(−4, 1) none.
+    @Test(arguments: [(30, 0.4), (30, 0.2), (100, 0.1), (100, 0.4)])
     func noiseIsRecognisedAsNoise(n: Int, noiseSD: Double) throws {
         var ratios: [Double] = []
         for seed in UInt64(1)...8 {
@@ -46,8 +49,12 @@ import Testing
         ratios.sort()
         let median = (ratios[3] + ratios[4]) / 2
         #expect(median > 0.5 && median < 2, "fitted/true σ²ₙ: \(ratios)")
-        #expect(ratios[0] > (n >= 100 ? 0.5 : 0.1), "fitted/true σ²ₙ: \(ratios)")
-        if n >= 100 { #expect(ratios[7] < 2, "fitted/true σ²ₙ: \(ratios)") }
+        if n >= 100 {
+            #expect(ratios[0] > 0.5 && ratios[7] < 2, "fitted/true σ²ₙ: \(ratios)")
+        } else {
+            let interpolated = ratios.filter { $0 < 0.1 }.count
+            #expect(interpolated <= (noiseSD >= 0.4 ? 3 : 0), "fitted/true σ²ₙ: \(ratios)")
+        }
     }
 
     @Test func ardFindsTheIrrelevantDimension() throws {
