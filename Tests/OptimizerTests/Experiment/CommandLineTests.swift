@@ -147,6 +147,31 @@ extension ExperimentTests {
             #expect(table.output.contains("interrupted"))
         }
 
+        /// `bench compare --intervals` prints each result's median and its distribution-free
+        /// interval at the budget (order statistics 2 and 9 of 10 values at 95%), and a result
+        /// too short for an interval just its median.
+        @Test func compareIntervalsAreTheOrderStatistics() throws {
+            let work = Fixtures.temporaryDirectory()
+            func write(_ name: String, sampler: String, finals: [Double]) throws {
+                let object: [String: Any] = [
+                    "problem": "branin", "sampler": sampler, "seeds": finals.count, "budget": 100,
+                    "checkpoints": [50, 100],
+                    "log10_regret": ["median": [1.5, 1.25], "q25": [1, 1], "q75": [2, 2]],
+                    "per_seed_final": finals, "seconds_per_suggestion": 0.01, "versions": [String: String](),
+                ]
+                try JSONSerialization.data(withJSONObject: object).write(to: work.appendingPathComponent(name))
+            }
+            try write("a.json", sampler: "alpha", finals: [0.9, -0.3, 0.1, 0.7, -0.8, 0.4, 0.2, 1.6, 0.05, -0.1])
+            try write("b.json", sampler: "beta", finals: [0.1, 0.2, 0.3])
+            let result = try Self.run(["bench", "compare", "a.json", "b.json", "--at", "50,100", "--intervals"], in: work)
+            #expect(result.status == 0, "\(result.output)")
+            let row100 = try #require(result.output.split(separator: "\n").last { $0.hasPrefix("branin") })
+            #expect(row100.contains("1.25 [10] (-0.30, 0.90)"), "\(row100)")
+            #expect(row100.contains("1.25 [3]") && !row100.contains("[3] ("), "\(row100)")
+            let row50 = try #require(result.output.split(separator: "\n").first { $0.hasPrefix("branin") })
+            #expect(!row50.contains("("), "intervals are printed at the budget only: \(row50)")
+        }
+
         @Test func errorsAreOneReadableLine() throws {
             let work = Fixtures.temporaryDirectory()
             let missing = try Self.run(["status", work.path], in: work)
