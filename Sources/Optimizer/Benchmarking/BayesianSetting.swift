@@ -5,25 +5,30 @@ import Foundation
 /// the command line without editing code. Each key maps onto a public option of
 /// ``BayesianOptimizerOptions``, ``GaussianProcessPrior`` or ``BayesianSampler``.
 public enum BayesianSetting {
-    /// Every key with what it sets.
-    public static let keys: KeyValuePairs<String, String> = [
-        "initial_design": "trials drawn before the surrogate is used (default 10)",
-        "initial_points": "random (default) or sobol: how the initial design is drawn",
-        "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default 0.75)",
-        "length_scale_prior_loc": "mean of log ℓ (default −0.5)",
-        "length_scale_prior_scale": "sd of log ℓ (default 1)",
-        "noise_prior_loc": "mean of log σ²ₙ (default −4)",
-        "noise_prior_scale": "sd of log σ²ₙ (default 1)",
-        "signal_prior_loc": "mean of log σ² (default 0)",
-        "signal_prior_scale": "sd of log σ² (default 1)",
-        "warm_starts": "hyperparameter starts with a warm start (default 2)",
-        "cold_starts": "hyperparameter starts without one (default 2)",
-        "candidates": "quasi-random candidates scored per suggestion (default 2048)",
-        "restarts": "L-BFGS-B runs on the acquisition (default 10)",
-        "acquisition": "log_ei (default) or ei",
-        "output_warping": "log_gap_when_heavy_tailed (default) or none",
-        "discrete_search": "on (default) or off: maximise over runnable points or the relaxation",
-    ]
+    /// Every key with what it sets; the defaults quoted are read from the option types, so the
+    /// help cannot drift from them.
+    public static let keys: KeyValuePairs<String, String> = {
+        let options = BayesianOptimizerOptions(), fit = options.fit, prior = fit.prior
+        func g(_ v: Double) -> String { String(format: "%g", v).replacingOccurrences(of: "-", with: "−") }
+        return [
+            "initial_design": "trials drawn before the surrogate is used (default 10)",
+            "initial_points": "random (default) or sobol: how the initial design is drawn",
+            "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default \(g(options.incumbentShrinkage)))",
+            "length_scale_prior_loc": "mean of log ℓ (default \(g(prior.lengthScaleLocationOffset)))",
+            "length_scale_prior_scale": "sd of log ℓ (default \(g(prior.lengthScaleScale)))",
+            "noise_prior_loc": "mean of log σ²ₙ (default \(g(prior.logNoiseLocation)))",
+            "noise_prior_scale": "sd of log σ²ₙ (default \(g(prior.logNoiseScale)))",
+            "signal_prior_loc": "mean of log σ² (default \(g(prior.logSignalLocation)))",
+            "signal_prior_scale": "sd of log σ² (default \(g(prior.logSignalScale)))",
+            "warm_starts": "hyperparameter starts with a warm start (default \(fit.warmStarts))",
+            "cold_starts": "hyperparameter starts without one (default \(fit.coldStarts))",
+            "candidates": "quasi-random candidates scored per suggestion (default \(options.acquisition.candidateCount))",
+            "restarts": "L-BFGS-B runs on the acquisition (default \(options.acquisition.restartCount))",
+            "acquisition": "log_ei (default) or ei",
+            "output_warping": "log_gap_when_heavy_tailed (default) or none",
+            "discrete_search": "on (default) or off: maximise over runnable points or the relaxation",
+        ]
+    }()
 
     /// Bayesian sampler settings: optimiser options plus the sampler's own switches.
     public struct Settings: Sendable {

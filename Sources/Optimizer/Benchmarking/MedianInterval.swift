@@ -28,6 +28,7 @@ public func medianConfidenceInterval(_ values: [Double], level: Double = 0.95) -
         guard 2 * cumulative <= alpha * (1 + 1e-12) else { break }
         r = k + 1
     }
-    guard r >= 1, r <= n - r + 1 else { return nil }
+    // 2·P(B ≤ r − 1) < 1 puts r − 1 below n/2, so r ≤ n − r + 1 whenever r ≥ 1.
+    guard r >= 1 else { return nil }
     return sorted[r - 1]...sorted[n - r]
 }

@@ -67,7 +67,7 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     /// corners; s > 0 lets it refine the region the model believes best.
     ///
     /// Default 0.75, measured with `hdbench bench quality` (60 seeds, median log10 regret at 100
-    /// evaluations, the sampler's other defaults): s = 0 / 0.5 / 0.75 gave Ackley-5 0.60 / 0.55 /
+    /// evaluations, the sampler's other defaults of the time, noise prior N(−4, 1)): s = 0 / 0.5 / 0.75 gave Ackley-5 0.60 / 0.55 /
     /// 0.55, Ackley-10 0.91 / 0.85 / 0.82, noisy Hartmann-6 −1.26 / −1.36 / −1.27. Full plug-in
     /// (s = 1) exploits so hard on a truly noisy objective that, with noise prior N(−8, 2),
     /// noisy Hartmann-6 stayed in its second basin in 53% of the seeds instead of 42% at 0.75

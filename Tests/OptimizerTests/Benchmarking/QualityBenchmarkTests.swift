@@ -103,6 +103,9 @@ import Testing
         #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates && sampler.initialDesign == .random)
         #expect(sampler.optimizer.options.incumbentShrinkage == 0.25)
         #expect(BayesianSetting.keys.count == 16)
+        // The help quotes the defaults the option types hold.
+        #expect(BayesianSetting.keys.first { $0.key == "noise_prior_loc" }?.value == "mean of log σ²ₙ (default −6)")
+        #expect(BayesianSetting.keys.first { $0.key == "incumbent_shrinkage" }?.value.hasSuffix("(default 0.75)") == true)
     }
 
     @Test func badSettingsAreAllReportedByKey() {

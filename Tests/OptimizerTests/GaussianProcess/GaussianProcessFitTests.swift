@@ -22,8 +22,6 @@ import Testing
         for run in fit.runs { #expect(run.value >= best) }
     }
 
-    /// Data drawn from functions that vary along x₀ only: the fitted length scale of x₀ is much
-    /// shorter than that of the irrelevant x₁ (ARD recovers relevance).
     /// With the default priors the fit attributes noise to noise once there is enough data, and
     /// rarely mistakes it for signal with little. On a smooth 2-D function plus Gaussian noise (8
     /// data sets per case), the ratio of fitted to true σ²ₙ (standardised units):
@@ -57,6 +55,8 @@ import Testing
         }
     }
 
+    /// Data drawn from functions that vary along x₀ only: the fitted length scale of x₀ is much
+    /// shorter than that of the irrelevant x₁ (ARD recovers relevance).
     @Test func ardFindsTheIrrelevantDimension() throws {
         var rng = SeededGenerator(seed: 5)
         let x = randomMatrix(rows: 40, columns: 2, using: &rng)
