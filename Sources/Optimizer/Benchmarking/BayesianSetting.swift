@@ -26,6 +26,7 @@ public enum BayesianSetting {
             "restarts": "L-BFGS-B runs on the acquisition (default \(options.acquisition.restartCount))",
             "acquisition": "log_ei (default) or ei",
             "output_warping": "log_gap_when_heavy_tailed (default) or none",
+            "prior_mean": "the surrogate's constant prior mean: \(PriorMean.allCases.map { $0 == options.priorMean ? "\($0.rawValue) (default)" : $0.rawValue }.joined(separator: " or "))",
             "discrete_search": "on (default) or off: maximise over runnable points or the relaxation",
         ]
     }()
@@ -125,6 +126,8 @@ public enum BayesianSetting {
                 if let v = oneOf(["log_gap_when_heavy_tailed", "none"]) {
                     s.options.outputWarping = v == "none" ? .none : .logGapWhenHeavyTailed
                 }
+            case "prior_mean":
+                if let v = oneOf(PriorMean.allCases.map(\.rawValue)) { s.options.priorMean = PriorMean(rawValue: v)! }
             case "discrete_search": if let v = oneOf(["on", "off"]) { s.searchesDiscreteCoordinates = v == "on" }
             default:
                 problems.append(.init(path: "--set \(key)", message: "unknown setting; known: \(keys.map(\.key).joined(separator: ", "))"))

@@ -101,6 +101,7 @@ import Testing
         for s in [0, 0.5, 1] {
             var options = BayesianOptimizerOptions()
             options.outputWarping = .none
+            options.priorMean = .average      // f* then stays in plain standardised units
             options.fit.prior.logNoiseLocation = log(0.1)
             options.fit.prior.logNoiseScale = 0.25
             options.incumbentShrinkage = s

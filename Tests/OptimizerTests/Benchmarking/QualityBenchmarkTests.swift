@@ -88,7 +88,7 @@ import Testing
             "initial_design=7", "length_scale_prior_loc=-1", "length_scale_prior_scale=2", "noise_prior_loc=-3",
             "noise_prior_scale=0.5", "signal_prior_loc=0.5", "signal_prior_scale=3", "warm_starts=3", "cold_starts=4",
             "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
-            "initial_points=random", "incumbent_shrinkage=0.25",
+            "initial_points=random", "incumbent_shrinkage=0.25", "prior_mean=average",
         ])
         #expect(s.initialDesign == .random && s.options.incumbentShrinkage == 0.25)
         #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
@@ -99,13 +99,15 @@ import Testing
         #expect(s.options.fit.warmStarts == 3 && s.options.fit.coldStarts == 4)
         #expect(s.options.acquisition.candidateCount == 512 && s.options.acquisition.restartCount == 0)
         #expect(!s.options.logExpectedImprovement && s.options.outputWarping == .none)
+        #expect(s.options.priorMean == .average && BayesianOptimizerOptions().priorMean == .worstObserved)
         let sampler = s.sampler(space: try #require(QualityProblem.named("branin")).space, seed: 1)
         #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates && sampler.initialDesign == .random)
         #expect(sampler.optimizer.options.incumbentShrinkage == 0.25)
-        #expect(BayesianSetting.keys.count == 16)
+        #expect(BayesianSetting.keys.count == 17)
         // The help quotes the defaults the option types hold.
         #expect(BayesianSetting.keys.first { $0.key == "noise_prior_loc" }?.value == "mean of log σ²ₙ (default −6)")
         #expect(BayesianSetting.keys.first { $0.key == "incumbent_shrinkage" }?.value.hasSuffix("(default 0.75)") == true)
+        #expect(BayesianSetting.keys.first { $0.key == "prior_mean" }?.value.hasSuffix("average or worst_observed (default)") == true)
     }
 
     @Test func badSettingsAreAllReportedByKey() {
