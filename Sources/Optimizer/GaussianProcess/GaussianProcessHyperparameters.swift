@@ -68,7 +68,9 @@ public struct GaussianProcessHyperparameters: Sendable, Hashable, Codable {
 ///   fit is within a factor of two (`GaussianProcessFitTests.noiseIsRecognisedAsNoise`). In
 ///   regret that price did not show: on Hartmann-6 observed with noise at 62% of its variance
 ///   (`very_noisy_hartmann6`, 120 seeds) the medians were −0.54 with N(−4, 1) and −0.56 with
-///   N(−6, 2).
+///   N(−6, 2). (Those figures predate the worst-observation prior mean, ``PriorMean``; with
+///   it, N(−4, 1) was measured again and was within seed noise of N(−6, 2) everywhere but
+///   mixed Hartmann-6, −0.88 against −0.98, so N(−6, 2) stayed.)
 /// - Signal variance: log σ² ~ N(0, 1) — our choice: outputs are standardised, so σ² ≈ 1 is
 ///   expected a priori; the prior only keeps σ² from running away with 2–3 points.
 public struct GaussianProcessPrior: Sendable, Hashable, Codable {

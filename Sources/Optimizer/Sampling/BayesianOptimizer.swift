@@ -58,7 +58,9 @@ public enum PriorMean: String, Sendable, Hashable, Codable, CaseIterable {
     /// −5.69, Hartmann-3 −5.27 → −6.60, Levy-6 −0.32 → −1.05, Ackley-10 0.81 → 0.51, Ackley-5
     /// 0.46 → 0.30, Styblinski–Tang-8 1.80 → 1.63, noisy Hartmann-6 −1.41 → −1.55, very noisy
     /// Hartmann-6 −0.57 → −0.96; Branin (−4.80 → −4.83), Rosenbrock-4 (0.43 → 0.39) and mixed
-    /// Hartmann-6 (−0.98 both) unchanged.
+    /// Hartmann-6 (−0.98 both) unchanged. The worst value is taken after ``OutputWarping``, which
+    /// compresses a heavy tail logarithmically, so one disastrous trial (a diverged loss) moves
+    /// the prior mean by the log of its gap to the best value rather than by the gap itself.
     case worstObserved = "worst_observed"
 }
 
