@@ -17,6 +17,9 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Trials proposed per batch (the others pending).") var concurrency: Int = 1
     @Option(help: "Bayesian: kriging-believer (default) or ignore pending trials.") var pending: String = "kriging-believer"
     @Option(help: "Write JSON to this file ('-' for standard output).") var json: String?
+    @Option(help: ArgumentHelp("Bayesian: write every suggestion of the surrogate to this file, one JSON object per line (fitted hyperparameters, incumbent, acquisition value, the point and how many of its coordinates lie on the bounds).",
+                               valueName: "FILE"))
+    var trace: String?
     @Option(name: .customLong("set"), parsing: .singleValue,
             help: ArgumentHelp("Bayesian sampler setting KEY=VALUE (repeatable): \(BayesianSetting.keys.map(\.key).joined(separator: ", ")).",
                                valueName: "KEY=VALUE"))
@@ -29,6 +32,7 @@ struct BenchQualityCommand: ParsableCommand {
         guard ["random", "sobol", "bayesian"].contains(sampler) else { throw ValidationError("--sampler must be random, sobol or bayesian") }
         guard ["kriging-believer", "ignore"].contains(pending) else { throw ValidationError("--pending must be kriging-believer or ignore") }
         guard budget >= 1, seeds >= 1, concurrency >= 1 else { throw ValidationError("--budget, --seeds and --concurrency must be ≥ 1") }
+        if trace != nil, sampler != "bayesian" { throw ValidationError("--trace applies to --sampler bayesian only") }
         if !settings.isEmpty {
             guard sampler == "bayesian" else { throw ValidationError("--set applies to --sampler bayesian only") }
             do { _ = try BayesianSetting.parse(settings) } catch { throw ValidationError(error.description) }
@@ -41,7 +45,18 @@ struct BenchQualityCommand: ParsableCommand {
         bench.concurrency = concurrency
         bench.bayesian = try BayesianSetting.parse(settings)
         bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
-        let r = try bench.run()
+        var traced: [QualityBenchmark.SuggestionTrace] = []
+        let r = try bench.run(trace: trace == nil ? nil : { traced.append($0) })
+        if let trace {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var lines = Data()
+            for record in traced {
+                lines.append(try encoder.encode(record))
+                lines.append(0x0A)
+            }
+            try lines.write(to: URL(fileURLWithPath: trace))
+        }
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -57,6 +72,10 @@ struct BenchQualityCommand: ParsableCommand {
         if let ci = medianConfidenceInterval(r.perSeedFinal) {
             print(String(format: "95%% interval of the median at %d: [%.3f, %.3f] (distribution-free, over the seeds)",
                          r.budget, ci.lowerBound, ci.upperBound))
+        }
+        if let trace {
+            let onBounds = traced.filter { 2 * $0.coordinatesOnBounds >= $0.point.count }.count
+            print("trace: \(traced.count) suggestions of the surrogate written to \(trace); \(onBounds) (\(String(format: "%.1f", 100 * Double(onBounds) / Double(max(traced.count, 1))))%) have half or more of their coordinates on the bounds")
         }
     }
 }

@@ -130,6 +130,39 @@ public struct QualityBenchmark: Sendable {
         }
     }
 
+    /// One suggestion of the Bayesian sampler's surrogate, as `hdbench bench quality --trace`
+    /// writes it (one JSON object per line): what the model believed when it chose the point.
+    /// Suggestions from the initial design and random fallbacks are not traced.
+    public struct SuggestionTrace: Sendable, Codable, Equatable {
+        public var seed: Int
+        /// Trial index (0-based); also the number of trials proposed before it.
+        public var trial: Int
+        /// The point in the unit cube (the encoded configuration that runs).
+        public var point: [Double]
+        /// How many of its coordinates lie on a bound of the cube (within 1e-9 of 0 or 1).
+        public var coordinatesOnBounds: Int
+        /// Fitted length scales ℓ (one per coordinate), signal variance σ² and noise variance σ²ₙ,
+        /// in the model's standardised units.
+        public var lengthScales: [Double]
+        public var signalVariance: Double
+        public var noiseVariance: Double
+        /// f*, the value EI improves on (``BayesianSuggestion/incumbent``).
+        public var incumbent: Double
+        /// The acquisition value at `point` (log EI by default).
+        public var acquisition: Double
+        /// The objective's noiseless value at the configuration run.
+        public var noiselessValue: Double
+
+        enum CodingKeys: String, CodingKey {
+            case seed, trial, point, incumbent, acquisition
+            case coordinatesOnBounds = "coordinates_on_bounds"
+            case lengthScales = "length_scales"
+            case signalVariance = "signal_variance"
+            case noiseVariance = "noise_variance"
+            case noiselessValue = "noiseless_value"
+        }
+    }
+
     /// Checkpoints 10, 20, …, budget (budget appended when not a multiple of 10).
     public var checkpoints: [Int] {
         var c = Array(stride(from: 10, through: budget, by: 10))
@@ -150,7 +183,8 @@ public struct QualityBenchmark: Sendable {
     }
 
     /// Runs one seed: the best noiseless value after each evaluation, and sampler seconds.
-    public func runSeed(_ seed: Int) throws -> (bestSoFar: [Double], samplerSeconds: Double) {
+    /// `trace`, when given, receives every suggestion the Bayesian sampler's surrogate made.
+    public func runSeed(_ seed: Int, trace: ((SuggestionTrace) -> Void)? = nil) throws -> (bestSoFar: [Double], samplerSeconds: Double) {
         var s = try sampler(seed: UInt64(seed))
         var observations: [SamplerObservation] = []
         var best = Double.infinity
@@ -165,6 +199,14 @@ public struct QualityBenchmark: Sendable {
                 let next = try s.suggest(history: SamplerHistory(goal: .minimize, observations: observations), trialIndex: observations.count)
                 samplerTime += clock.now - start
                 guard let configuration = next else { break }
+                if let trace, let model = (s as? BayesianSampler)?.lastModelSuggestion {
+                    let h = model.hyperparameters
+                    trace(SuggestionTrace(seed: seed, trial: observations.count, point: model.point,
+                                          coordinatesOnBounds: model.point.filter { $0 <= 1e-9 || $0 >= 1 - 1e-9 }.count,
+                                          lengthScales: h.logLengthScales.map { exp($0) }, signalVariance: exp(h.logSignalVariance),
+                                          noiseVariance: exp(h.logNoiseVariance), incumbent: model.incumbent,
+                                          acquisition: model.acquisitionValue, noiselessValue: problem.noiseless(configuration)))
+                }
                 batch.append(observations.count)
                 observations.append(SamplerObservation(trial: observations.count, configuration: configuration, value: nil, isPending: true))
             }
@@ -181,11 +223,12 @@ public struct QualityBenchmark: Sendable {
         return (bestSoFar, BayesianOptimizer.seconds(samplerTime))
     }
 
-    public func run() throws -> Result {
+    /// Runs every seed; `trace` as in ``runSeed(_:trace:)``.
+    public func run(trace: ((SuggestionTrace) -> Void)? = nil) throws -> Result {
         var perSeed: [[Double]] = []
         var seconds = 0.0
         for seed in 0..<seeds {
-            let (curve, time) = try runSeed(seed)
+            let (curve, time) = try runSeed(seed, trace: trace)
             perSeed.append(curve.map { log10(max($0 - problem.optimum, 1e-12)) })
             seconds += time
         }

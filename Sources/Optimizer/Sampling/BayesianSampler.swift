@@ -72,6 +72,10 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// Why a suggestion fell back to a random draw, by trial index.
     public private(set) var fallbackReasons: [Int: String] = [:]
+    /// How the last suggestion was made when the surrogate made it (fitted hyperparameters,
+    /// incumbent, acquisition value, the point in the unit cube); `nil` after a suggestion from
+    /// the initial design or a random fallback. For diagnostics (`hdbench bench quality --trace`).
+    public private(set) var lastModelSuggestion: BayesianSuggestion?
     /// How the initial design is drawn.
     public let initialDesign: InitialDesign
     /// The sampler drawing the initial design.
@@ -106,6 +110,7 @@ public struct BayesianSampler: Sampler {
 
     public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
         var rng = SplitMix64(seed: seed, stream: UInt64(trialIndex))
+        lastModelSuggestion = nil
         let used = Set(history.observations.map(\.configuration))
         if let cardinality = space.cardinality, used.count >= cardinality { return nil }
         let finished = history.observations.filter { !$0.isPending && ($0.value?.isFinite ?? false) }
@@ -139,7 +144,12 @@ public struct BayesianSampler: Sampler {
         }
         for finalist in suggestion.maximum.finalists {
             let configuration = encoding.decode(finalist.point)
-            if space.cardinality == nil || !used.contains(configuration) { return configuration }
+            if space.cardinality == nil || !used.contains(configuration) {
+                lastModelSuggestion = suggestion
+                lastModelSuggestion?.point = finalist.point
+                lastModelSuggestion?.acquisitionValue = finalist.value
+                return configuration
+            }
         }
         fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"
         return randomUnused(used: used, using: &rng)

@@ -152,4 +152,35 @@ import Testing
         second.pendingStrategy = .krigingBeliever
         #expect(try second.runSeed(0).bestSoFar != (try first.runSeed(0).bestSoFar))
     }
+
+    /// The trace holds one record per suggestion of the surrogate (none from the initial
+    /// design), and each record agrees with the run: the point decodes to a configuration whose
+    /// noiseless value is the one recorded and which updates the best-so-far curve, the bound
+    /// count matches the point, and the hyperparameters have one length scale per coordinate.
+    @Test func traceRecordsEverySuggestionOfTheSurrogate() throws {
+        let problem = try #require(QualityProblem.named("hartmann6"))
+        let bench = QualityBenchmark(problem: problem, sampler: "bayesian", budget: 14, seeds: 2)
+        var records: [QualityBenchmark.SuggestionTrace] = []
+        let result = try bench.run { records.append($0) }
+        #expect(records.map(\.seed) == [0, 0, 0, 0, 1, 1, 1, 1])
+        #expect(records.map(\.trial) == [10, 11, 12, 13, 10, 11, 12, 13])
+        let encoding = SearchSpaceEncoding(problem.space)
+        for seed in 0..<2 {
+            let curve = try bench.runSeed(seed).bestSoFar
+            #expect(log10(curve[13] - problem.optimum) == result.perSeedFinal[seed])
+            for r in records where r.seed == seed {
+                #expect(r.point.count == 6 && r.point.allSatisfy { (0...1).contains($0) })
+                #expect(r.coordinatesOnBounds == r.point.filter { $0 <= 1e-9 || $0 >= 1 - 1e-9 }.count)
+                #expect(r.lengthScales.count == 6 && r.signalVariance > 0 && r.noiseVariance > 0)
+                #expect(r.acquisition.isFinite && r.incumbent.isFinite)
+                #expect(r.noiselessValue == problem.noiseless(encoding.decode(r.point)))
+                #expect(curve[r.trial] == min(curve[r.trial - 1], r.noiselessValue))
+            }
+        }
+        var random = bench
+        random.sampler = "random"
+        var none = 0
+        _ = try random.run { _ in none += 1 }
+        #expect(none == 0)
+    }
 }

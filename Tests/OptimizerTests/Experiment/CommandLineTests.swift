@@ -172,6 +172,25 @@ extension ExperimentTests {
             #expect(!row50.contains("("), "intervals are printed at the budget only: \(row50)")
         }
 
+        /// `bench quality --trace` writes one JSON object per suggestion of the surrogate and
+        /// says how many sat on the bounds; it is refused for a sampler without a surrogate.
+        @Test func qualityTraceIsJSONLines() throws {
+            let work = Fixtures.temporaryDirectory()
+            let result = try Self.run(["bench", "quality", "--problem", "branin", "--sampler", "bayesian", "--budget", "13",
+                                       "--seeds", "1", "--trace", "t.jsonl"], in: work)
+            #expect(result.status == 0, "\(result.output)")
+            let lines = try String(contentsOf: work.appendingPathComponent("t.jsonl"), encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 3)
+            for line in lines {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(Set(object.keys) == ["seed", "trial", "point", "coordinates_on_bounds", "length_scales", "signal_variance",
+                                             "noise_variance", "incumbent", "acquisition", "noiseless_value"])
+            }
+            #expect(result.output.contains("trace: 3 suggestions of the surrogate written to t.jsonl"), "\(result.output)")
+            let refused = try Self.run(["bench", "quality", "--problem", "branin", "--sampler", "random", "--trace", "t.jsonl"], in: work)
+            #expect(refused.status != 0 && refused.output.contains("--trace applies to --sampler bayesian only"), "\(refused.output)")
+        }
+
         @Test func errorsAreOneReadableLine() throws {
             let work = Fixtures.temporaryDirectory()
             let missing = try Self.run(["status", work.path], in: work)
