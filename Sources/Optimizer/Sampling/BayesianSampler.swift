@@ -72,10 +72,24 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// Why a suggestion fell back to a random draw, by trial index.
     public private(set) var fallbackReasons: [Int: String] = [:]
-    /// How the last suggestion was made when the surrogate made it (fitted hyperparameters,
-    /// incumbent, acquisition value, the point in the unit cube); `nil` after a suggestion from
-    /// the initial design or a random fallback. For diagnostics (`hdbench bench quality --trace`).
-    public private(set) var lastModelSuggestion: BayesianSuggestion?
+    /// What the surrogate believed when it made a suggestion. Kept small on purpose: holding
+    /// the whole ``BayesianSuggestion`` would keep its fitted model (an n×n factor) alive
+    /// between suggestions.
+    public struct ModelSuggestion: Sendable, Equatable {
+        /// The point run, in the unit cube.
+        public var point: [Double]
+        /// The acquisition value there (log EI by default).
+        public var acquisitionValue: Double
+        /// f*, in the model's units (``BayesianSuggestion/incumbent``).
+        public var incumbent: Double
+        /// The fitted hyperparameters.
+        public var hyperparameters: GaussianProcessHyperparameters
+    }
+
+    /// How the last suggestion was made when the surrogate made it; `nil` after a suggestion
+    /// from the initial design or a random fallback. For diagnostics (`hdbench bench quality
+    /// --trace`).
+    public private(set) var lastModelSuggestion: ModelSuggestion?
     /// How the initial design is drawn.
     public let initialDesign: InitialDesign
     /// The sampler drawing the initial design.
@@ -145,9 +159,8 @@ public struct BayesianSampler: Sampler {
         for finalist in suggestion.maximum.finalists {
             let configuration = encoding.decode(finalist.point)
             if space.cardinality == nil || !used.contains(configuration) {
-                lastModelSuggestion = suggestion
-                lastModelSuggestion?.point = finalist.point
-                lastModelSuggestion?.acquisitionValue = finalist.value
+                lastModelSuggestion = ModelSuggestion(point: finalist.point, acquisitionValue: finalist.value,
+                                                      incumbent: suggestion.incumbent, hyperparameters: suggestion.hyperparameters)
                 return configuration
             }
         }
