@@ -47,9 +47,9 @@ struct BenchQualityCommand: ParsableCommand {
         bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
         var traced: [QualityBenchmark.SuggestionTrace] = []
         let r = try bench.run(trace: trace == nil ? nil : { traced.append($0) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
         if let trace {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             var lines = Data()
             for record in traced {
                 lines.append(try encoder.encode(record))
@@ -58,8 +58,6 @@ struct BenchQualityCommand: ParsableCommand {
             try lines.write(to: URL(fileURLWithPath: trace))
         }
         if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             let data = try encoder.encode(r)
             if json == "-" { print(String(decoding: data, as: UTF8.self)) } else { try data.write(to: URL(fileURLWithPath: json)) }
             if json == "-" { return }

@@ -10,9 +10,12 @@ public enum BayesianSetting {
     public static let keys: KeyValuePairs<String, String> = {
         let options = BayesianOptimizerOptions(), fit = options.fit, prior = fit.prior
         func g(_ v: Double) -> String { String(format: "%g", v).replacingOccurrences(of: "-", with: "−") }
+        func choices(_ all: [String], default d: String) -> String {
+            all.map { $0 == d ? "\($0) (default)" : $0 }.joined(separator: " or ")
+        }
         return [
-            "initial_design": "trials drawn before the surrogate is used (default 10)",
-            "initial_points": "random (default) or sobol: how the initial design is drawn",
+            "initial_design": "trials drawn before the surrogate is used (default \(BayesianSampler.defaultInitialDesignSize))",
+            "initial_points": "\(choices(BayesianSampler.InitialDesign.allCases.map(\.rawValue), default: BayesianSampler.defaultInitialDesign.rawValue)): how the initial design is drawn",
             "incumbent_shrinkage": "s in [0, 1]: EI improves on (1 − s)·best observed + s·best posterior mean (default \(g(options.incumbentShrinkage)))",
             "length_scale_prior_loc": "mean of log ℓ (default \(g(prior.lengthScaleLocationOffset)))",
             "length_scale_prior_scale": "sd of log ℓ (default \(g(prior.lengthScaleScale)))",
@@ -24,10 +27,11 @@ public enum BayesianSetting {
             "cold_starts": "hyperparameter starts without one (default \(fit.coldStarts))",
             "candidates": "quasi-random candidates scored per suggestion (default \(options.acquisition.candidateCount))",
             "restarts": "L-BFGS-B runs on the acquisition (default \(options.acquisition.restartCount))",
-            "acquisition": "log_ei (default) or ei",
-            "output_warping": "log_gap_when_heavy_tailed (default) or none",
-            "prior_mean": "the surrogate's constant prior mean: \(PriorMean.allCases.map { $0 == options.priorMean ? "\($0.rawValue) (default)" : $0.rawValue }.joined(separator: " or "))",
-            "discrete_search": "on (default) or off: maximise over runnable points or the relaxation",
+            "acquisition": choices(["log_ei", "ei"], default: options.logExpectedImprovement ? "log_ei" : "ei"),
+            "output_warping": choices(["log_gap_when_heavy_tailed", "none"],
+                                      default: options.outputWarping == .none ? "none" : "log_gap_when_heavy_tailed"),
+            "prior_mean": "the surrogate's constant prior mean: \(choices(PriorMean.allCases.map(\.rawValue), default: options.priorMean.rawValue))",
+            "discrete_search": "\(choices(["on", "off"], default: Settings().searchesDiscreteCoordinates ? "on" : "off")): maximise over runnable points or the relaxation",
         ]
     }()
 

@@ -162,10 +162,10 @@ public struct BayesianOptimizer: Sendable {
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(n - 1, 1))
         // Constant outputs: sd 0 would divide by zero; unit scale keeps them at 0.
         let sd = variance > 1e-24 ? variance.squareRoot() : 1
-        var standardised = values.map { ($0 - mean) / sd }
-        if options.priorMean == .worstObserved, let worst = standardised.min() {
-            standardised = standardised.map { $0 - worst }
-        }
+        // The GP's prior mean is 0: shifting the standardised values by the worst one's puts it
+        // at the worst observation (n ≥ 1, so min() exists).
+        let shift = options.priorMean == .worstObserved ? (values.min()! - mean) / sd : 0
+        let standardised = values.map { ($0 - mean) / sd - shift }
         let fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
                                           warmStart: warm ? lastHyperparameters : nil, using: &rng)
         lastHyperparameters = fit.model.hyperparameters

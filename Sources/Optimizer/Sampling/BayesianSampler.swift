@@ -63,6 +63,12 @@ public struct BayesianSampler: Sampler {
         case floorAtWorstCompleted = "floor_at_worst_completed"
     }
 
+    /// Trials drawn before the surrogate is used, unless the caller says otherwise (as Optuna's
+    /// and scikit-optimize's GP samplers).
+    public static let defaultInitialDesignSize = 10
+    /// How they are drawn, unless the caller says otherwise.
+    public static let defaultInitialDesign = InitialDesign.random
+
     public let space: SearchSpace
     public let encoding: SearchSpaceEncoding
     public let seed: UInt64
@@ -104,16 +110,16 @@ public struct BayesianSampler: Sampler {
     public var searchesDiscreteCoordinates = true
 
     /// - Parameters:
-    ///   - initialDesignSize: `nil` for the default, 10.
-    ///   - initialDesign: `nil` for the default, ``InitialDesign/random``.
+    ///   - initialDesignSize: `nil` for ``defaultInitialDesignSize`` (10).
+    ///   - initialDesign: `nil` for ``defaultInitialDesign`` (``InitialDesign/random``).
     public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, initialDesign: InitialDesign? = nil,
                 options: BayesianOptimizerOptions = .init()) {
         self.space = space
         self.encoding = SearchSpaceEncoding(space)
         self.seed = seed
-        self.initialDesignSize = initialDesignSize ?? 10
+        self.initialDesignSize = initialDesignSize ?? Self.defaultInitialDesignSize
         self.optimizer = BayesianOptimizer(options: options)
-        let initialDesign = initialDesign ?? .random
+        let initialDesign = initialDesign ?? Self.defaultInitialDesign
         self.initialDesign = initialDesign
         if initialDesign == .sobol, let sobol = try? SobolSampler(space: space, seed: seed) {
             self.designSampler = sobol
