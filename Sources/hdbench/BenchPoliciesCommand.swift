@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench bench policies`: Bayesian and random sampling under early termination, on
 /// synthetic learning curves (``PolicyBenchmark``).

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench bench quality`: regret of a sampler on a test problem over several seeds.
 struct BenchQualityCommand: ParsableCommand {

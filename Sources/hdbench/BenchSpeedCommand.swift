@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench bench speed`: time full Bayesian suggestions at a given history size.
 struct BenchSpeedCommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench best DIR [--json]`: the best trial's parameters, metric, folder and command.
 struct BestCommand: AsyncParsableCommand {

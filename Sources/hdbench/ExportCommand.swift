@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench export DIR --format json|csv`: every trial with its parameters and results.
 struct ExportCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 @main
 enum Entry {
@@ -28,7 +30,7 @@ struct HDBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hdbench",
         abstract: "Hyperparameter sweeps on this machine, with Azure ML HyperDrive semantics.",
-        version: Optimizer.version,
+        version: OptimizerLibrary.version,
         subcommands: [
             SweepCommand.self,
             ValidateCommand.self,

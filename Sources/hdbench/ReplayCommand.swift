@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench replay DIR --policy …`: what an early-termination policy would have saved and lost
 /// on a finished experiment's recorded curves (SPEC §8).

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench report DIR [-o FILE]`: the experiment as one self-contained HTML file.
 struct ReportCommand: AsyncParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench sample JOB.yml --count N`: prints the configurations the job's sampler would
 /// propose, one JSON object per line (parameters in the order written, values typed as they

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench status DIR`: a table of an experiment's trials (works while the sweep runs).
 struct StatusCommand: AsyncParsableCommand {

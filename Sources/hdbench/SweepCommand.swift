@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// `hdbench sweep JOB.yml`: runs an Azure ML `type: sweep` job on this machine.
 struct SweepCommand: AsyncParsableCommand {

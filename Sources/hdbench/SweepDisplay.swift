@@ -1,5 +1,7 @@
 import Foundation
 import Optimizer
+import OptimizerSweep
+import OptimizerBenchmarks
 
 /// Shows a running sweep: a live panel redrawn in place on a terminal, plain greppable lines
 /// (``SweepEventLine``) otherwise, nothing with `--quiet`.

@@ -193,7 +193,7 @@ public struct BayesianOptimizer: Sendable {
                                   fit: fit, maximum: maximum)
     }
 
-    static func seconds(_ d: Duration) -> Double {
+    package static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }

@@ -1,14 +1,3 @@
-/// Whether the primary metric is to be maximised or minimised (HyperDrive's `PrimaryMetricGoal`).
-public enum PrimaryMetricGoal: String, Sendable, Hashable, Codable, CaseIterable {
-    case maximize
-    case minimize
-
-    /// True when `a` is strictly better than `b` under this goal.
-    public func isBetter(_ a: Double, than b: Double) -> Bool {
-        self == .maximize ? a > b : a < b
-    }
-}
-
 /// What a sampler knows about one trial when it is asked for the next configuration.
 public struct SamplerObservation: Sendable, Hashable {
     /// Trial index, 0-based, in the order trials were proposed.

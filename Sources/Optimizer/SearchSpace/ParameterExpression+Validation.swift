@@ -119,7 +119,7 @@ extension ParameterValue {
 }
 
 /// A number as a user wrote it (integers without ".0").
-func formatForMessage(_ x: Double) -> String {
+package func formatForMessage(_ x: Double) -> String {
     if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
     return x.description
 }

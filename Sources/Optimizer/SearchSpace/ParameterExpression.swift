@@ -127,7 +127,7 @@ public enum ChoiceOption: Sendable, Hashable, ExpressibleByIntegerLiteral, Expre
     }
 
     /// The option with literal mappings rewritten as ``mapping(_:)`` (one canonical form).
-    var normalized: ChoiceOption {
+    package var normalized: ChoiceOption {
         if case .literal(.mapping(let named)) = self {
             return .mapping(named.map { ChoiceEntry(name: $0.name, value: .literal($0.value)) })
         }
@@ -135,7 +135,7 @@ public enum ChoiceOption: Sendable, Hashable, ExpressibleByIntegerLiteral, Expre
     }
 
     /// True when the option contains no nested expression (its value is fixed).
-    var isLiteral: Bool {
+    package var isLiteral: Bool {
         switch normalized {
         case .literal: return true
         case .mapping(let entries):

@@ -1,5 +1,6 @@
 import Foundation
 import Optimizer
+import TestSupport
 import Testing
 
 /// Groups every early-termination suite, so `swift test --filter EarlyTermination` selects them.

@@ -1,5 +1,6 @@
 import Testing
 import Optimizer
+import TestSupport
 
 extension EarlyTerminationTests {
     @Suite("Evaluation schedule (all policies)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Optimizer
+import TestSupport
 
 extension EarlyTerminationTests {
     @Suite("Replay")

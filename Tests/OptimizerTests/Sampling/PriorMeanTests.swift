@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import OptimizerBenchmarks
+import TestSupport
 
 /// ``PriorMean``: where the surrogate's prediction returns far from the data, and what that does
 /// to the suggestion.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import TestSupport
 
 @Suite("Random and grid samplers")
 struct SamplerTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import TestSupport
 
 @Suite("Sobol sequence and sampler")
 struct SobolTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import TestSupport
 
 /// Statistical checks with fixed seeds. Each KS / χ² test uses the 0.001 critical value: a
 /// correct sampler fails a given (test, seed) with probability 0.001; the seeds are fixed, so

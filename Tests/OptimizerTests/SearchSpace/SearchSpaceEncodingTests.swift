@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import TestSupport
 
 @Suite("Search-space encoding for the GP")
 struct SearchSpaceEncodingTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import Optimizer
+import OptimizerBenchmarks
+import TestSupport
 
 @Suite struct StudyTests {
     let space = try! SearchSpace(["x": .uniform(-5, 10), "y": .uniform(0, 15)])

@@ -1,0 +1,511 @@
+public import Foundation
+public import Optimizer
+
+/// Reading an Azure ML v2 sweep job (`type: sweep`) from YAML.
+///
+/// Scalars follow YAML 1.1 as Azure's loader (PyYAML) reads them: `yes`/`no`/`on`/`off` are
+/// booleans, `1e-3` is text but `1.0e-3` a number, `017` octal, and so on (see the
+/// `YAML11Node` documentation in the source).
+///
+/// **Extensions** (SPEC §8) are turned on by the `extensions:` argument or by the top-level key
+///
+/// ```yaml
+/// x-hdbench:
+///   extensions: true
+/// ```
+///
+/// (`x-` marks a vendor key, as in OpenAPI and Compose files; Azure itself rejects it, so
+/// remove it before submitting the job to Azure). Without extensions Azure's rules apply:
+/// bayesian sampling takes only choice, uniform and quniform parameters and no early
+/// termination.
+extension SweepDefinition {
+    /// Top-level keys Azure accepts that have no meaning on this machine: accepted and recorded
+    /// in ``recordedAzureKeys``.
+    public static let azureOnlyTopLevelKeys: Set<String> = [
+        "$schema", "name", "display_name", "experiment_name", "description", "tags", "properties",
+        "environment", "compute", "resources", "identity", "services", "queue_settings", "status",
+        "creation_context", "id", "parent_job_name",
+    ]
+
+    /// Keys of `trial:` that are accepted and recorded (Azure-only).
+    public static let azureOnlyTrialKeys: Set<String> = ["environment", "resources", "distribution", "identity", "services"]
+
+    /// Parses and validates a sweep job.
+    ///
+    /// - Parameters:
+    ///   - yaml: the YAML text.
+    ///   - baseDirectory: the folder relative paths (`code`, input paths) are resolved against:
+    ///     the YAML file's folder.
+    ///   - extensions: turns on hdbench's extensions (also turned on by `x-hdbench:
+    ///     {extensions: true}` in the YAML).
+    /// - Throws: ``ConfigurationError`` with every problem found, each naming its field path.
+    public init(yaml: String, baseDirectory: URL, extensions: Bool = false) throws(ConfigurationError) {
+        var parser = SweepYAMLParser(yaml: yaml, baseDirectory: baseDirectory.standardizedFileURL, extensions: extensions)
+        guard let definition = parser.parse(), parser.reader.problems.isEmpty else {
+            throw ConfigurationError(parser.reader.problems.isEmpty
+                ? [ConfigurationProblem(path: "", message: "the sweep job could not be read")]
+                : parser.reader.problems)
+        }
+        self = definition
+    }
+
+    /// Reads and parses the sweep job at `url`; relative paths resolve against its folder.
+    public init(contentsOf url: URL, extensions: Bool = false) throws(ConfigurationError) {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(path: "", message: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
+    }
+
+    /// ``inputs`` as a dictionary, for ``renderCommand(_:configuration:inputs:outputs:)``.
+    public var inputValues: [String: String] {
+        Dictionary(inputs.map { ($0.name, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+}
+
+/// The parser behind ``SweepDefinition/init(yaml:baseDirectory:extensions:)``.
+struct SweepYAMLParser {
+    let yaml: String
+    let baseDirectory: URL
+    var extensions: Bool
+    var reader = YAML11Reader()
+    var recorded: [(path: String, value: String)] = []
+
+    init(yaml: String, baseDirectory: URL, extensions: Bool) {
+        self.yaml = yaml
+        self.baseDirectory = baseDirectory
+        self.extensions = extensions
+    }
+
+    static let topLevelKeys = [
+        "type", "trial", "inputs", "outputs", "search_space", "sampling_algorithm", "objective",
+        "early_termination", "limits", "x-hdbench",
+    ]
+
+    mutating func parse() -> SweepDefinition? {
+        guard let root = YAML11Node.load(yaml, problems: &reader.problems) else { return nil }
+        guard let entries = reader.mapping(root, "", example: "type: sweep") else { return nil }
+        let fields = reader.keyed(entries, "", allowed: Self.topLevelKeys,
+                                  azureOnly: SweepDefinition.azureOnlyTopLevelKeys, recorded: &recorded,
+                                  what: "a sweep job")
+
+        if let node = fields["x-hdbench"] { readExtensions(node) }
+
+        if let type = reader.string(fields["type"], "type", example: "type: sweep"), type.lowercased() != "sweep" {
+            reader.error("type", "'\(type)' is not supported; hdbench runs sweep jobs (type: sweep)")
+        }
+
+        let trial = fields["trial"].flatMap { readTrial($0) }
+        if fields["trial"] == nil { reader.error("trial", "is missing; add trial: {command: python train.py --lr ${{search_space.lr}}}") }
+        let inputs = fields["inputs"].map { readInputs($0) } ?? []
+        let outputs = fields["outputs"].map { readOutputs($0) } ?? []
+        var space: SearchSpace?
+        if let node = fields["search_space"] {
+            space = SearchSpace.read(yaml: node, path: "search_space", reader: &reader)
+        } else {
+            reader.error("search_space", "is missing; add search_space: {lr: {type: loguniform, min_value: -6, max_value: -1}}")
+        }
+        let sampling = readSampling(fields["sampling_algorithm"])
+        let objective = readObjective(fields["objective"])
+        let early = fields["early_termination"].flatMap { readEarlyTermination($0) }
+        let limits = readLimits(fields["limits"])
+
+        if let trial {
+            // Names as written, so placeholders are checked even when a parameter is invalid.
+            let parameterNames = fields["search_space"]?.entries?.map(\.key) ?? []
+            checkCommand(trial.command, parameterNames: parameterNames, inputs: inputs.map(\.name), outputs: outputs)
+        }
+        if let space, let sampling {
+            checkSampling(sampling, space: space, early: fields["early_termination"] != nil, limits: limits)
+        }
+
+        guard reader.problems.isEmpty, let trial, let space, let sampling, let objective, let limits else { return nil }
+        return SweepDefinition(
+            trial: trial, searchSpace: space, sampling: sampling, objective: objective, limits: limits,
+            earlyTermination: early, inputs: inputs, outputs: outputs, baseDirectory: baseDirectory,
+            extensions: extensions, sourceYAML: yaml, recordedAzureKeys: recorded, warnings: reader.warnings)
+    }
+
+    // MARK: - Sections
+
+    mutating func readExtensions(_ node: YAML11Node) {
+        guard let entries = reader.mapping(node, "x-hdbench", example: "x-hdbench: {extensions: true}") else { return }
+        var ignored: [(path: String, value: String)] = []
+        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions"], recorded: &ignored, what: "x-hdbench")
+        if let on = reader.boolean(fields["extensions"], "x-hdbench.extensions", example: "extensions: true"), on {
+            extensions = true
+        }
+    }
+
+    mutating func readTrial(_ node: YAML11Node) -> TrialSpec? {
+        guard let entries = reader.mapping(node, "trial", example: "{command: python train.py, code: ./src}") else { return nil }
+        let fields = reader.keyed(entries, "trial", allowed: ["command", "code", "environment_variables"],
+                                  azureOnly: SweepDefinition.azureOnlyTrialKeys, recorded: &recorded, what: "trial")
+        let command = reader.string(fields["command"], "trial.command", example: "command: python train.py --lr ${{search_space.lr}}")
+        if let command, command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            reader.error("trial.command", "is empty; give the command that runs one trial")
+        }
+        var codeDirectory = baseDirectory
+        if let code = reader.string(fields["code"], "trial.code", required: false, example: "code: ./src") {
+            if code.hasPrefix("azureml:") || code.contains("://") {
+                reader.error("trial.code", "'\(code)' refers to remote code; give a local folder, e.g. code: ./src")
+            } else {
+                let url = resolve(code)
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                    reader.error("trial.code", "'\(code)' does not exist (looked for \(url.path)); give the folder that holds the training script, relative to the YAML file")
+                } else if !isDirectory.boolValue {
+                    reader.error("trial.code", "'\(code)' is a file; give the folder that holds it")
+                } else {
+                    codeDirectory = url
+                }
+            }
+        }
+        var environment: [(name: String, value: String)] = []
+        if let node = fields["environment_variables"],
+           let envEntries = reader.mapping(node, "trial.environment_variables", example: "{OMP_NUM_THREADS: '1'}") {
+            for entry in envEntries {
+                if let value = reader.scalarText(entry.value, "trial.environment_variables.\(entry.key)") {
+                    environment.append((name: entry.key, value: value))
+                }
+            }
+        }
+        guard let command else { return nil }
+        return TrialSpec(command: command, codeDirectory: codeDirectory, environmentVariables: environment)
+    }
+
+    mutating func readInputs(_ node: YAML11Node) -> [(name: String, value: String)] {
+        guard let entries = reader.mapping(node, "inputs", example: "{data: {type: uri_file, path: ./data.csv}}") else { return [] }
+        var result: [(name: String, value: String)] = []
+        for entry in entries {
+            let path = "inputs.\(entry.key)"
+            if !SearchSpace.isValidParameterName(entry.key) {
+                reader.error(path, "'\(entry.key)' is not a valid input name; use letters, digits and underscores")
+                continue
+            }
+            switch entry.value.kind {
+            case .mapping(let fieldsList):
+                var ignored: [(path: String, value: String)] = []
+                let fields = reader.keyed(fieldsList, path, allowed: ["type", "path", "mode", "description", "optional"],
+                                          recorded: &ignored, what: "an input")
+                let type = reader.keyword(fields["type"], "\(path).type", options: ["uri_file", "uri_folder"])
+                guard let location = reader.string(fields["path"], "\(path).path", example: "path: ./data.csv") else { continue }
+                if location.hasPrefix("azureml:") || location.hasPrefix("azureml://") {
+                    reader.error("\(path).path", "'\(location)' is an Azure ML data asset; download it and give its local path")
+                    continue
+                }
+                if location.contains("://") && !location.hasPrefix("file://") {
+                    reader.warn("\(path).path", "'\(location)' is a remote URL; it is passed to the command unchanged")
+                    result.append((name: entry.key, value: location))
+                    continue
+                }
+                let url = resolve(location.hasPrefix("file://") ? String(location.dropFirst("file://".count)) : location)
+                var isDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                    reader.warn("\(path).path", "'\(location)' does not exist yet (\(url.path))")
+                } else if type == "uri_file", isDirectory.boolValue {
+                    reader.warn("\(path).path", "'\(location)' is a folder but the type is uri_file")
+                } else if type == "uri_folder", !isDirectory.boolValue {
+                    reader.warn("\(path).path", "'\(location)' is a file but the type is uri_folder")
+                }
+                result.append((name: entry.key, value: url.path))
+            case .sequence:
+                reader.error(path, "must be a value or {type: uri_file, path: …}, found a list at \(entry.value.location)")
+            default:
+                guard let text = reader.scalarText(entry.value, path) else { continue }
+                if text.hasPrefix("./") || text.hasPrefix("../") {
+                    result.append((name: entry.key, value: resolve(text).path))
+                } else {
+                    result.append((name: entry.key, value: text))
+                }
+            }
+        }
+        return result
+    }
+
+    mutating func readOutputs(_ node: YAML11Node) -> [String] {
+        guard let entries = reader.mapping(node, "outputs", example: "{model: {type: uri_folder}}") else { return [] }
+        var names: [String] = []
+        for entry in entries {
+            let path = "outputs.\(entry.key)"
+            if !SearchSpace.isValidParameterName(entry.key) {
+                reader.error(path, "'\(entry.key)' is not a valid output name; use letters, digits and underscores")
+                continue
+            }
+            switch entry.value.kind {
+            case .null:
+                break
+            case .mapping(let fieldsList):
+                var ignored: [(path: String, value: String)] = []
+                let fields = reader.keyed(fieldsList, path, allowed: ["type", "mode", "path", "description", "name", "version"],
+                                          recorded: &ignored, what: "an output")
+                _ = reader.keyword(fields["type"], "\(path).type",
+                                   options: ["uri_folder", "uri_file", "mlflow_model", "custom_model", "mltable", "triton_model"],
+                                   required: false)
+                if fields["path"] != nil {
+                    reader.warn("\(path).path", "is ignored; every trial gets its own folder for \(entry.key)")
+                }
+            default:
+                reader.error(path, "must be a mapping such as {type: uri_folder}, found \(entry.value.typeDescription) at \(entry.value.location)")
+                continue
+            }
+            names.append(entry.key)
+        }
+        return names
+    }
+
+    mutating func readSampling(_ node: YAML11Node?) -> SamplingAlgorithm? {
+        let path = "sampling_algorithm"
+        guard let node else {
+            reader.error(path, "is missing; add sampling_algorithm: random (or grid, bayesian)")
+            return nil
+        }
+        let types = ["random", "grid", "bayesian"]
+        if case .string = node.kind {
+            switch reader.keyword(node, path, options: types) {
+            case "random": return .random(seed: nil, rule: .random)
+            case "grid": return .grid
+            case "bayesian": return .bayesian(seed: nil)
+            default: return nil
+            }
+        }
+        guard let entries = reader.mapping(node, path, example: "{type: random, seed: 42, rule: sobol}") else { return nil }
+        var ignored: [(path: String, value: String)] = []
+        let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule", "logbase"], recorded: &ignored, what: "sampling_algorithm")
+        guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return nil }
+        if let logbase = fields["logbase"] {
+            // Azure's random sampling can take loguniform bounds in another base; hdbench keeps
+            // SPEC §1's natural logs, so only the default base e is accepted.
+            let isE: Bool
+            switch logbase.kind {
+            case .string(let s): isE = s.lowercased() == "e"
+            case .double(let x): isE = abs(x - M_E) < 1e-12
+            default: isE = false
+            }
+            if type != "random" {
+                reader.error("\(path).logbase", "applies to random sampling only; remove it")
+            } else if !isE {
+                reader.error("\(path).logbase", "'\(logbase.text)' is not supported: loguniform bounds are natural logs here; remove logbase and give the bounds as natural logs (ln(10)·x for a base-10 exponent x)")
+            }
+        }
+        var seed: UInt64?
+        if let seedNode = fields["seed"] {
+            if type == "grid" || (type == "bayesian" && !extensions) {
+                reader.error("\(path).seed", "applies to random sampling only; remove it\(type == "bayesian" ? " (or turn on extensions with x-hdbench: {extensions: true})" : "")")
+            } else if let value = reader.integer(seedNode, "\(path).seed", example: "seed: 42") {
+                if value < 0 {
+                    reader.error("\(path).seed", "\(value) must be ≥ 0")
+                } else {
+                    seed = UInt64(value)
+                }
+            }
+        }
+        var rule = SamplingAlgorithm.RandomRule.random
+        if let ruleNode = fields["rule"] {
+            if type != "random" {
+                reader.error("\(path).rule", "applies to random sampling only; remove it")
+            } else if let value = reader.keyword(ruleNode, "\(path).rule", options: ["random", "sobol"]) {
+                rule = value == "sobol" ? .sobol : .random
+            }
+        }
+        switch type {
+        case "random": return .random(seed: seed, rule: rule)
+        case "grid": return .grid
+        default: return .bayesian(seed: seed)
+        }
+    }
+
+    mutating func readObjective(_ node: YAML11Node?) -> Objective? {
+        guard let node else {
+            reader.error("objective", "is missing; add objective: {goal: maximize, primary_metric: accuracy}")
+            return nil
+        }
+        guard let entries = reader.mapping(node, "objective", example: "{goal: maximize, primary_metric: accuracy}") else { return nil }
+        var ignored: [(path: String, value: String)] = []
+        let fields = reader.keyed(entries, "objective", allowed: ["goal", "primary_metric"], recorded: &ignored, what: "objective")
+        let goal = reader.keyword(fields["goal"], "objective.goal", options: ["maximize", "minimize"])
+        let metric = reader.string(fields["primary_metric"], "objective.primary_metric", example: "primary_metric: accuracy")
+        if let metric, metric.trimmingCharacters(in: .whitespaces).isEmpty {
+            reader.error("objective.primary_metric", "is empty; give the name of the metric the script logs")
+            return nil
+        }
+        guard let goal, let metric, let parsedGoal = PrimaryMetricGoal(rawValue: goal) else { return nil }
+        return Objective(goal: parsedGoal, primaryMetric: metric)
+    }
+
+    mutating func readEarlyTermination(_ node: YAML11Node) -> EarlyTerminationSpec? {
+        let path = "early_termination"
+        if case .null = node.kind { return nil }
+        guard let entries = reader.mapping(node, path, example: "{type: bandit, slack_factor: 0.1, evaluation_interval: 1}") else { return nil }
+        let typeNode = entries.first { $0.key == "type" }?.value
+        guard let type = reader.keyword(typeNode, "\(path).type", options: ["bandit", "median_stopping", "truncation_selection"]) else {
+            return nil
+        }
+        var allowed = ["type", "evaluation_interval", "delay_evaluation"]
+        switch type {
+        case "bandit": allowed += ["slack_factor", "slack_amount"]
+        case "truncation_selection": allowed += ["truncation_percentage"]
+        default: break
+        }
+        var ignored: [(path: String, value: String)] = []
+        let fields = reader.keyed(entries, path, allowed: allowed, recorded: &ignored, what: "a \(type) policy")
+        func nonNegativeInt(_ key: String, default value: Int) -> Int? {
+            guard let node = fields[key] else { return value }
+            guard let n = reader.integer(node, "\(path).\(key)", example: "\(key): 1") else { return nil }
+            if n < 0 {
+                reader.error("\(path).\(key)", "\(n) must be ≥ 0")
+                return nil
+            }
+            return n
+        }
+        let interval = nonNegativeInt("evaluation_interval", default: 1)
+        let delay = nonNegativeInt("delay_evaluation", default: 0)
+        var kind: EarlyTerminationSpec.Kind?
+        switch type {
+        case "bandit":
+            let factor = fields["slack_factor"].flatMap { reader.number($0, "\(path).slack_factor", example: "slack_factor: 0.1") }
+            let amount = fields["slack_amount"].flatMap { reader.number($0, "\(path).slack_amount", example: "slack_amount: 0.2") }
+            if fields["slack_factor"] != nil, fields["slack_amount"] != nil {
+                reader.error(path, "give exactly one of slack_factor and slack_amount, not both")
+            } else if fields["slack_factor"] == nil, fields["slack_amount"] == nil {
+                reader.error("\(path).slack_factor", "is missing; a bandit policy needs slack_factor (e.g. 0.1) or slack_amount")
+            }
+            for (key, value) in [("slack_factor", factor), ("slack_amount", amount)] {
+                if let value, !(value >= 0) || !value.isFinite {
+                    reader.error("\(path).\(key)", "\(formatForMessage(value)) must be ≥ 0")
+                }
+            }
+            kind = .bandit(slackFactor: factor, slackAmount: amount)
+        case "truncation_selection":
+            if let p = reader.integer(fields["truncation_percentage"], "\(path).truncation_percentage", example: "truncation_percentage: 20") {
+                if (1...99).contains(p) {
+                    kind = .truncationSelection(truncationPercentage: p)
+                } else {
+                    reader.error("\(path).truncation_percentage", "\(p) must be an integer from 1 to 99")
+                }
+            }
+        default:
+            kind = .medianStopping
+        }
+        guard let kind, let interval, let delay else { return nil }
+        return EarlyTerminationSpec(kind: kind, evaluationInterval: interval, delayEvaluation: delay)
+    }
+
+    mutating func readLimits(_ node: YAML11Node?) -> Limits? {
+        let path = "limits"
+        guard let node else {
+            reader.error(path, "is missing; add limits: {max_total_trials: 20}")
+            return nil
+        }
+        guard let entries = reader.mapping(node, path, example: "{max_total_trials: 20, max_concurrent_trials: 4}") else { return nil }
+        var ignored: [(path: String, value: String)] = []
+        let fields = reader.keyed(entries, path, allowed: ["max_total_trials", "max_concurrent_trials", "timeout", "trial_timeout"],
+                                  recorded: &ignored, what: "limits")
+        var ok = true
+        func positiveInt(_ key: String, required: Bool) -> Int? {
+            guard let n = reader.integer(fields[key], "\(path).\(key)", required: required, example: "\(key): 20") else {
+                if fields[key] != nil || required { ok = false }
+                return nil
+            }
+            if n <= 0 {
+                reader.error("\(path).\(key)", "\(n) must be > 0")
+                ok = false
+                return nil
+            }
+            return n
+        }
+        func positiveSeconds(_ key: String) -> Double? {
+            guard let node = fields[key] else { return nil }
+            guard let x = reader.number(node, "\(path).\(key)", example: "\(key): 3600") else {
+                ok = false
+                return nil
+            }
+            if !(x > 0) || !x.isFinite {
+                reader.error("\(path).\(key)", "\(formatForMessage(x)) must be a number of seconds > 0")
+                ok = false
+                return nil
+            }
+            return x
+        }
+        let total = positiveInt("max_total_trials", required: true)
+        let concurrent = positiveInt("max_concurrent_trials", required: false)
+        let timeout = positiveSeconds("timeout")
+        let trialTimeout = positiveSeconds("trial_timeout")
+        guard ok, let total else { return nil }
+        return Limits(maxTotalTrials: total, maxConcurrentTrials: concurrent, timeout: timeout, trialTimeout: trialTimeout)
+    }
+
+    // MARK: - Cross-checks
+
+    mutating func checkCommand(_ command: String, parameterNames: [String], inputs: [String], outputs: [String]) {
+        for placeholder in commandPlaceholders(in: command) {
+            switch placeholder.namespace {
+            case nil:
+                reader.error("trial.command", "\(placeholder.text) is not a placeholder hdbench can fill; use ${{search_space.NAME}}, ${{inputs.NAME}} or ${{outputs.NAME}}")
+            case .searchSpace?:
+                if placeholder.isLegacy {
+                    reader.warn("trial.command", "\(placeholder.text) is the legacy single-brace form; write ${{search_space.\(placeholder.name)}}")
+                }
+                if !parameterNames.contains(placeholder.name) {
+                    reader.error("trial.command", "\(placeholder.text) names no parameter of search_space (defined: \(parameterNames.isEmpty ? "none" : parameterNames.joined(separator: ", "))); fix the name or define it")
+                }
+            case .inputs?:
+                if !inputs.contains(placeholder.name) {
+                    reader.error("trial.command", "\(placeholder.text) names no input (defined: \(inputs.isEmpty ? "none" : inputs.joined(separator: ", "))); add it under inputs: or fix the name")
+                }
+            case .outputs?:
+                if !outputs.contains(placeholder.name) {
+                    reader.error("trial.command", "\(placeholder.text) names no output (defined: \(outputs.isEmpty ? "none" : outputs.joined(separator: ", "))); add it under outputs: or fix the name")
+                }
+            }
+        }
+    }
+
+    mutating func checkSampling(_ sampling: SamplingAlgorithm, space: SearchSpace, early: Bool, limits: Limits?) {
+        switch sampling {
+        case .grid:
+            do { _ = try GridSampler(space: space) } catch { reader.problems += error.problems }
+        case .random(_, .sobol):
+            do { _ = try SobolSampler(space: space, seed: 0) } catch { reader.problems += error.problems }
+        case .random:
+            break
+        case .bayesian:
+            if !extensions {
+                for parameter in space.parameters {
+                    let supported: Bool
+                    switch parameter.expression {
+                    case .uniform, .quniform: supported = true
+                    case .choice(let options): supported = options.allSatisfy(\.isLiteral)
+                    default: supported = false
+                    }
+                    if !supported {
+                        reader.error("search_space.\(parameter.name)", "bayesian sampling takes choice, uniform and quniform only (Azure's rule), but this is \(parameter.expression.typeName)\(parameter.expression.typeName == "choice" ? " with nested expressions" : ""); change the expression, use random sampling, or turn on extensions with x-hdbench: {extensions: true}")
+                    }
+                }
+                if early {
+                    reader.error("early_termination", "bayesian sampling does not support early termination (Azure's rule); remove early_termination, use random sampling, or turn on extensions with x-hdbench: {extensions: true}")
+                }
+            }
+            if let limits {
+                let recommended = 20 * space.parameters.count
+                if limits.maxTotalTrials < recommended {
+                    reader.warn("limits.max_total_trials", "\(limits.maxTotalTrials) is below the recommended budget for bayesian sampling of 20 × \(space.parameters.count) parameters = \(recommended)")
+                }
+                if let concurrent = limits.maxConcurrentTrials, concurrent > 20 {
+                    reader.warn("limits.max_concurrent_trials", "\(concurrent) concurrent trials make bayesian sampling less effective (each suggestion sees fewer results); 20 or fewer is recommended")
+                }
+            }
+        }
+    }
+
+    // MARK: - Paths
+
+    func resolve(_ path: String) -> URL {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
+        return baseDirectory.appendingPathComponent(expanded).standardizedFileURL
+    }
+}

@@ -1,0 +1,627 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+public import Optimizer
+
+/// Runs a sweep on this machine: proposes configurations, runs each as a trial process,
+/// collects its metrics, applies limits and early termination, and records everything in an
+/// ``ExperimentStore`` as it happens.
+///
+/// One actor owns the running experiment's mutable state. ``run(events:)`` is a polling loop
+/// (every ``SweepOptions/pollInterval``): start trials while slots are free, read new metric
+/// lines, consult the early-termination hook, reap finished processes, enforce timeouts, and
+/// commit what was read. The sampler is asked for a new configuration as soon as a slot frees,
+/// with running trials in its history as pending.
+///
+/// Each trial runs `/bin/sh -c <command>` in `trial.codeDirectory`, leading its own process
+/// group, in `<experiment>/trials/<id>/` (`stdout.log`, `stderr.log`, `metrics.jsonl`,
+/// `mlruns/`, `outputs/<name>/`), with the parent environment plus `AZUREML_SWEEP_<name>`,
+/// `HDBENCH_METRICS_FILE`, `HDBENCH_TRIAL_ID`, `MLFLOW_TRACKING_URI` (a per-trial file store;
+/// `MLFLOW_ALLOW_FILE_STORE=true`, which MLflow ≥ 3 needs for it) and then the user's
+/// `environment_variables` (which win on a clash).
+///
+/// Cancelling a trial (policy stop, `trial_timeout`, sweep `timeout`, ``requestStop(reason:)``)
+/// sends SIGTERM to its process group, waits ``SweepOptions/gracePeriod``, then sends SIGKILL.
+/// When a trial's shell exits but processes it started in the background remain, they are
+/// cancelled the same way: no trial leaves a process behind. On Linux the runner makes its
+/// process a child subreaper so those orphans are reaped here, not left as zombies.
+///
+/// Resume: running a store that already holds trials continues it. Finished trials are kept;
+/// trials that were queued or running (hdbench was killed) are marked
+/// ``TrialStatus/interrupted`` and their parameters run again as new trials (same proposal
+/// index, `rerunOf` pointing at the original); the sampler then continues from the stored
+/// history. Samplers must derive their proposals from the history and trial index alone.
+/// `max_total_trials` counts proposals, so re-runs do not use up the budget; the sweep
+/// `timeout` counts from the start of each run of hdbench (a resumed sweep gets it afresh).
+///
+/// Ranking: a trial's value is its best finite primary-metric report logged before any stop
+/// decision; failed, cancelled and interrupted trials that logged one count; ties go to the
+/// earlier trial.
+public actor SweepRunner {
+    /// The sweep being run.
+    public nonisolated let definition: SweepDefinition
+    /// Where everything is recorded.
+    public nonisolated let store: ExperimentStore
+    /// How trials run on this machine.
+    public nonisolated let options: SweepOptions
+    private var sampler: any Sampler
+    private let rendering: TrialRendering
+    private let earlyTermination: EarlyTerminationHook?
+
+    private let concurrency: Int
+    private var trials: [Int: TrialRecord] = [:]
+    private var running: [Int: RunningTrial] = [:]
+    /// Primary-metric curve per trial (before any stop, duplicates removed).
+    private var curves: [Int: [Double]] = [:]
+    /// Next report index per trial and metric name.
+    private var reportCounts: [Int: [String: Int]] = [:]
+    private var stopped: Set<Int> = []
+    private var rerunQueue: [TrialRecord] = []
+    private var nextTrialID = 0
+    private var nextProposal = 0
+    private var samplerDone: String?
+    private var end: (status: ExperimentRecord.Status, reason: String)?
+    private var hasRun = false
+
+    private var pendingMetrics: [MetricRecord] = []
+    private var pendingDiagnostics: [DiagnosticRecord] = []
+    private var pendingDecisions: [StopDecisionRecord] = []
+    /// Events wait here until what they report is committed, so anything a listener has seen
+    /// is in the store even if hdbench is killed right after.
+    private var pendingEvents: [SweepEvent] = []
+    private var listener: @Sendable (SweepEvent) -> Void = { _ in }
+
+    /// - Parameters:
+    ///   - definition: the sweep (limits, objective, trial command, early-termination spec).
+    ///   - sampler: proposes configurations; asked with the full history each time.
+    ///   - store: the experiment store; one holding trials is resumed.
+    ///   - options: concurrency default, grace period, polling, base environment.
+    ///   - rendering: turns a configuration into the command and environment values.
+    ///   - earlyTermination: consulted on every new primary-metric report; `nil` for none.
+    public init(
+        definition: SweepDefinition,
+        sampler: any Sampler,
+        store: ExperimentStore,
+        options: SweepOptions = SweepOptions(),
+        rendering: TrialRendering,
+        earlyTermination: EarlyTerminationHook? = nil
+    ) {
+        self.definition = definition
+        self.sampler = sampler
+        self.store = store
+        self.options = options
+        self.rendering = rendering
+        self.earlyTermination = earlyTermination
+        concurrency = options.effectiveConcurrency(for: definition.limits)
+    }
+
+    /// Asks the sweep to end: no new trials; running trials are cancelled (SIGTERM, grace,
+    /// SIGKILL) and recorded as ``TrialStatus/interrupted`` so `--resume` runs them again.
+    /// ``run(events:)`` then returns with status ``ExperimentRecord/Status/interrupted``.
+    public func requestStop(reason: String) {
+        guard end == nil else { return }
+        end = (.interrupted, reason)
+        cancelAll(status: .interrupted, reason: "sweep interrupted (\(reason)); --resume runs these parameters again")
+    }
+
+    /// Runs the sweep to its end and returns the summary. Call once.
+    ///
+    /// Ends when `max_total_trials` configurations have run, the sampler has no more, the
+    /// sweep `timeout` passes, or ``requestStop(reason:)`` is called (also on task
+    /// cancellation). Trial failures never end the sweep; a store that cannot be written does
+    /// (running trials are killed first).
+    public func run(events: @escaping @Sendable (SweepEvent) -> Void = { _ in }) async throws -> SweepSummary {
+        precondition(!hasRun, "SweepRunner.run(events:) may be called once")
+        hasRun = true
+        listener = events
+        let startTime = Date()
+        TrialProcess.becomeChildSubreaper()
+        let lock = try ExperimentLock(directory: store.directory)
+        defer { withExtendedLifetime(lock) {} }
+
+        let configuration = ResolvedSweepConfiguration(definition: definition, options: options).jsonString()
+        try store.initialize(ExperimentRecord(yaml: definition.sourceYAML, configurationJSON: configuration,
+                                              objective: definition.objective))
+        try store.setExperimentStatus(.running, reason: nil, configurationJSON: configuration)
+        let resumed = try recover()
+        emit(.sweepStarted(directory: store.directory, resumed: resumed, concurrency: concurrency))
+        for warning in definition.warnings {
+            record(DiagnosticRecord(trial: nil, message: warning))
+        }
+        try flush()
+        deliverEvents()
+
+        let deadline = definition.limits.timeout.map { startTime.addingTimeInterval($0) }
+        do {
+            while true {
+                let now = Date()
+                if end == nil, let deadline, now >= deadline {
+                    end = (.timedOut, "timeout of \(Self.seconds(definition.limits.timeout ?? 0)) reached")
+                    cancelAll(status: .cancelled, reason: "sweep timeout of \(Self.seconds(definition.limits.timeout ?? 0)) reached")
+                }
+                if end == nil && Task.isCancelled {
+                    requestStop(reason: "task cancelled")
+                }
+                if end == nil { try startTrials() }
+                try pollRunning()
+                try flush()
+                deliverEvents()
+                if running.isEmpty && (end != nil || !canStartMore) { break }
+                await Self.sleep(options.pollInterval)
+            }
+        } catch {
+            killAll()
+            try? flush()
+            deliverEvents()
+            try? store.setExperimentStatus(.failed, reason: "\(error)")
+            throw error
+        }
+
+        let (status, reason) = end ?? (.completed, samplerDone ?? "all \(definition.limits.maxTotalTrials) trials run")
+        try flush()
+        deliverEvents()
+        try store.setExperimentStatus(status, reason: reason)
+        let results = try store.results()
+        return SweepSummary(directory: store.directory, objective: definition.objective, status: status, reason: reason,
+                            trials: results, best: TrialResult.best(of: results, goal: definition.objective.goal),
+                            elapsed: Date().timeIntervalSince(startTime))
+    }
+
+    // MARK: - Resume
+
+    /// Loads an existing experiment's trials; marks unfinished ones interrupted and queues
+    /// their re-runs. Returns `true` when there was anything to resume.
+    private func recover() throws -> Bool {
+        let stored = try store.trials()
+        guard !stored.isEmpty else { return false }
+        let primary = definition.objective.primaryMetric
+        var lastActivity: [Int: Date] = [:]
+        for metric in try store.metrics() {
+            lastActivity[metric.trial] = max(lastActivity[metric.trial] ?? metric.time, metric.time)
+            if metric.name == primary && !metric.duplicate && !metric.afterStop {
+                curves[metric.trial, default: []].append(metric.value)
+            }
+        }
+        stopped = Set(try store.stopDecisions().map(\.trial))
+        let now = Date()
+        for var trial in stored {
+            if !trial.status.isFinished {
+                if let pid = trial.pid { Self.killLeftoverGroup(pid: pid, folder: trial.folder) }
+                let was = trial.status.rawValue
+                trial.status = .interrupted
+                trial.reason = "hdbench stopped while this trial was \(was); --resume runs its parameters again"
+                trial.ended = lastActivity[trial.id] ?? trial.started ?? now  // the last sign of life
+                try store.save(trial)
+                emit(.trialFinished(trial, value: bestValue(of: trial.id)))
+            }
+            trials[trial.id] = trial
+        }
+        nextTrialID = (stored.map(\.id).max() ?? -1) + 1
+        nextProposal = (stored.map(\.proposal).max() ?? -1) + 1
+        // The latest trial of each proposal decides; an interrupted one is run again.
+        let latest = Dictionary(grouping: stored.map { trials[$0.id]! }, by: \.proposal).compactMap { $0.value.max { $0.id < $1.id } }
+        rerunQueue = latest.filter { $0.status == .interrupted }.sorted { $0.id < $1.id }
+        return true
+    }
+
+    /// Kills what remains of a trial's process group from a crashed run, after checking (in
+    /// `/proc`) that a process of that group really belongs to the trial: its environment holds
+    /// the trial's `HDBENCH_METRICS_FILE`. Pids are reused, so without that check nothing is
+    /// signalled.
+    private static func killLeftoverGroup(pid: Int32, folder: String) {
+        #if os(Linux)
+        let marker = "HDBENCH_METRICS_FILE=\(folder)/metrics.jsonl"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
+        for entry in entries {
+            guard Int32(entry) != nil,
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 3, Int32(fields[2]) == pid,
+                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if variables.contains(marker) {
+                kill(-pid, SIGKILL)
+                return
+            }
+        }
+        #endif
+    }
+
+    // MARK: - Starting trials
+
+    private var canStartMore: Bool {
+        !rerunQueue.isEmpty || (samplerDone == nil && nextProposal < definition.limits.maxTotalTrials)
+    }
+
+    private func startTrials() throws {
+        while running.count < concurrency && end == nil {
+            if !rerunQueue.isEmpty {
+                let original = rerunQueue.removeFirst()
+                try start(configuration: original.configuration, proposal: original.proposal, rerunOf: original.id)
+                continue
+            }
+            guard samplerDone == nil, nextProposal < definition.limits.maxTotalTrials else { return }
+            let configuration: Configuration?
+            do {
+                configuration = try sampler.suggest(history: samplerHistory(), trialIndex: nextProposal)
+            } catch {
+                samplerDone = "the sampler failed: \(error)"
+                end = (.failed, "the sampler failed at trial \(nextProposal): \(error)")
+                record(DiagnosticRecord(trial: nil, message: "sampler failed at trial \(nextProposal): \(error)"))
+                return
+            }
+            guard let configuration else {
+                samplerDone = "search space used up after \(nextProposal) trials"
+                return
+            }
+            let proposal = nextProposal
+            nextProposal += 1
+            try start(configuration: configuration, proposal: proposal, rerunOf: nil)
+        }
+    }
+
+    /// Everything proposed so far, one observation per proposal (its latest trial).
+    private func samplerHistory() -> SamplerHistory {
+        var latest: [Int: TrialRecord] = [:]
+        for trial in trials.values where latest[trial.proposal].map({ $0.id < trial.id }) ?? true {
+            latest[trial.proposal] = trial
+        }
+        let observations = latest.keys.sorted().compactMap { proposal -> SamplerObservation? in
+            guard let trial = latest[proposal] else { return nil }
+            let pending = !trial.status.isFinished || rerunQueue.contains { $0.id == trial.id }
+            return SamplerObservation(trial: proposal, configuration: trial.configuration,
+                                      value: bestValue(of: trial.id), isPending: pending,
+                                      isPartial: stopped.contains(trial.id))
+        }
+        return SamplerHistory(goal: definition.objective.goal, observations: observations)
+    }
+
+    private func start(configuration: Configuration, proposal: Int, rerunOf: Int?) throws {
+        let id = nextTrialID
+        nextTrialID += 1
+        let folder = store.directory.appendingPathComponent("trials").appendingPathComponent(String(id))
+        var trial = TrialRecord(id: id, proposal: proposal, rerunOf: rerunOf, configuration: configuration,
+                                status: .queued, folder: folder.path)
+        trials[id] = trial
+        try store.save(trial)
+
+        let fileManager = FileManager.default
+        var outputs: [String: URL] = [:]
+        do {
+            try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            for name in ["stdout.log", "stderr.log", "metrics.jsonl"] {
+                let path = folder.appendingPathComponent(name).path
+                if !fileManager.fileExists(atPath: path) { _ = fileManager.createFile(atPath: path, contents: nil) }
+            }
+            for name in definition.outputs {
+                let url = folder.appendingPathComponent("outputs").appendingPathComponent(name)
+                try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
+                outputs[name] = url
+            }
+        } catch {
+            try fail(&trial, reason: "cannot create the trial folder \(folder.path): \(error.localizedDescription)")
+            return
+        }
+
+        let command: String
+        do {
+            command = try rendering.command(configuration, outputs)
+        } catch {
+            try fail(&trial, reason: "cannot build the command: \(error)")
+            return
+        }
+        trial.command = command
+
+        var environment = options.baseEnvironment
+        for (name, value) in zip(configuration.names, configuration.values) {
+            environment["AZUREML_SWEEP_\(name)"] = rendering.environmentValue(value)
+        }
+        environment["HDBENCH_METRICS_FILE"] = folder.appendingPathComponent("metrics.jsonl").path
+        environment["HDBENCH_TRIAL_ID"] = String(id)
+        environment["MLFLOW_TRACKING_URI"] = "file://" + folder.appendingPathComponent("mlruns").path
+        environment["MLFLOW_ALLOW_FILE_STORE"] = "true"
+        for (name, value) in definition.trial.environmentVariables { environment[name] = value }
+
+        let process: TrialProcess
+        do {
+            process = try TrialProcess.spawn(
+                command: command, directory: definition.trial.codeDirectory, environment: environment,
+                stdoutPath: folder.appendingPathComponent("stdout.log").path,
+                stderrPath: folder.appendingPathComponent("stderr.log").path)
+        } catch {
+            try fail(&trial, reason: "cannot start: \(error)")
+            return
+        }
+        let now = Date()
+        trial.status = .running
+        trial.pid = process.pid
+        trial.started = now
+        trials[id] = trial
+        try store.save(trial)
+        running[id] = RunningTrial(
+            process: process,
+            collector: TrialOutputCollector(folder: folder, primaryMetric: definition.objective.primaryMetric),
+            deadline: definition.limits.trialTimeout.map { now.addingTimeInterval($0) })
+        curves[id] = []
+        emit(.trialStarted(trial))
+    }
+
+    /// Ends a trial that never ran.
+    private func fail(_ trial: inout TrialRecord, reason: String) throws {
+        trial.status = .failed
+        trial.reason = reason
+        trial.ended = Date()
+        trials[trial.id] = trial
+        try store.save(trial)
+        record(DiagnosticRecord(trial: trial.id, message: reason))
+        emit(.trialFinished(trial, value: nil))
+    }
+
+    // MARK: - Running trials
+
+    private struct RunningTrial {
+        var process: TrialProcess
+        var collector: TrialOutputCollector
+        var deadline: Date?
+        var leaderExit: TrialProcess.Termination?
+        var cancellation: Cancellation?
+    }
+
+    private struct Cancellation {
+        /// The status to record; `nil` when only leftover background processes are being
+        /// cleaned up after a normal exit.
+        var status: TrialStatus?
+        var reason: String?
+        var killAt: Date
+        var killSent: Date?
+    }
+
+    /// How long after SIGKILL a group may still look alive (zombies another process must reap)
+    /// before the trial is recorded as ended anyway.
+    private static let afterKillWait: TimeInterval = 2
+
+    private func pollRunning() throws {
+        for id in running.keys.sorted() {
+            guard var entry = running[id] else { continue }
+            let now = Date()
+            let items = entry.collector.poll(final: false, now: now)
+            running[id] = entry
+            handle(items, trial: id)
+            entry = running[id] ?? entry
+
+            if let termination = entry.process.reap() { entry.leaderExit = termination }
+            if entry.leaderExit != nil {
+                if !entry.process.groupExists {
+                    running[id] = entry
+                    try finish(id)
+                    continue
+                }
+                if entry.cancellation == nil {
+                    record(DiagnosticRecord(trial: id, message: "the command exited but processes it started are still running; sending them SIGTERM, SIGKILL after \(Self.seconds(options.gracePeriod))"))
+                    entry.process.signalGroup(SIGTERM)
+                    entry.cancellation = Cancellation(status: nil, reason: nil, killAt: now.addingTimeInterval(options.gracePeriod))
+                }
+            }
+            if var cancellation = entry.cancellation {
+                if let sent = cancellation.killSent {
+                    if entry.leaderExit != nil && now.timeIntervalSince(sent) > Self.afterKillWait {
+                        record(DiagnosticRecord(trial: id, message: "process group \(entry.process.pid) still listed \(Self.seconds(Self.afterKillWait)) after SIGKILL (unreaped zombies); recording the trial as ended"))
+                        running[id] = entry
+                        try finish(id)
+                        continue
+                    }
+                    entry.process.signalGroup(SIGKILL)
+                } else if now >= cancellation.killAt {
+                    entry.process.signalGroup(SIGKILL)
+                    cancellation.killSent = now
+                    entry.cancellation = cancellation
+                }
+            } else if let deadline = entry.deadline, now >= deadline {
+                running[id] = entry
+                cancel(id, status: .cancelled, reason: "trial_timeout of \(Self.seconds(definition.limits.trialTimeout ?? 0)) reached")
+                continue
+            }
+            running[id] = entry
+        }
+    }
+
+    /// Records a running trial's metrics and diagnostics; consults the early-termination hook
+    /// after each new primary-metric report.
+    private func handle(_ items: [TrialOutputCollector.Item], trial id: Int) {
+        let primary = definition.objective.primaryMetric
+        for item in items {
+            switch item {
+            case .report(let report, let duplicate):
+                var index: Int?
+                if !duplicate {
+                    let next = reportCounts[id, default: [:]][report.name, default: 0] + 1
+                    reportCounts[id, default: [:]][report.name] = next
+                    index = next
+                }
+                let afterStop = stopped.contains(id)
+                let metric = MetricRecord(trial: id, name: report.name, value: report.value, step: report.step,
+                                          channel: report.channel, time: report.time, reportIndex: index,
+                                          afterStop: afterStop, duplicate: duplicate)
+                pendingMetrics.append(metric)
+                emit(.metric(metric))
+                if report.name == primary && !duplicate && !afterStop {
+                    curves[id, default: []].append(report.value)
+                    consultEarlyTermination(trial: id)
+                }
+            case .diagnostic(let channel, let message, let line):
+                record(DiagnosticRecord(trial: id, time: Date(), channel: channel, message: message, line: line))
+            }
+        }
+    }
+
+    private func consultEarlyTermination(trial id: Int) {
+        guard let hook = earlyTermination, let entry = running[id], entry.cancellation == nil, !stopped.contains(id) else { return }
+        let snapshot = MetricHistorySnapshot(
+            goal: definition.objective.goal,
+            curves: curves.keys.sorted().map { trial in
+                TrialCurve(trial: trial, values: curves[trial] ?? [],
+                                   isRunning: running[trial].map { $0.leaderExit == nil } ?? false)
+            })
+        guard let decision = hook.decide(snapshot, id) else { return }
+        let count = curves[id]?.count ?? 0
+        let stop = StopDecisionRecord(trial: id, time: Date(), reportCount: count, reason: decision.reason)
+        stopped.insert(id)
+        pendingDecisions.append(stop)
+        emit(.trialStopped(stop))
+        cancel(id, status: .cancelled, reason: "stopped by early termination at report \(count): \(decision.reason)")
+    }
+
+    /// SIGTERM to the trial's group now, SIGKILL after the grace period.
+    private func cancel(_ id: Int, status: TrialStatus, reason: String) {
+        guard var entry = running[id] else { return }
+        if var existing = entry.cancellation {
+            // Cleaning up after a normal exit: keep the exit status.
+            if existing.status == nil && entry.leaderExit == nil {
+                existing.status = status
+                existing.reason = reason
+                entry.cancellation = existing
+                running[id] = entry
+            }
+            return
+        }
+        entry.process.signalGroup(SIGTERM)
+        entry.cancellation = Cancellation(status: status, reason: reason, killAt: Date().addingTimeInterval(options.gracePeriod))
+        running[id] = entry
+    }
+
+    private func cancelAll(status: TrialStatus, reason: String) {
+        for id in running.keys.sorted() { cancel(id, status: status, reason: reason) }
+    }
+
+    /// SIGKILL to every trial, at once (the store failed; nothing can be recorded any more).
+    private func killAll() {
+        for entry in running.values { entry.process.signalGroup(SIGKILL) }
+    }
+
+    /// Records a trial whose processes are all gone.
+    private func finish(_ id: Int) throws {
+        guard var entry = running.removeValue(forKey: id), var trial = trials[id] else { return }
+        handle(entry.collector.poll(final: true), trial: id)
+        _ = entry.process.reap()
+        trial.ended = Date()
+        switch entry.leaderExit {
+        case .exited(let code)?: trial.exitCode = code
+        case .signaled(let signal)?: trial.signal = signal
+        case nil: break
+        }
+        if let cancellation = entry.cancellation, let status = cancellation.status {
+            trial.status = status
+            trial.reason = cancellation.reason
+        } else {
+            switch entry.leaderExit {
+            case .exited(0)?:
+                trial.status = .completed
+                trial.reason = nil
+            case .exited(let code)?:
+                trial.status = .failed
+                trial.reason = Self.exitReason(code: code, folder: trial.folder)
+            case .signaled(let signal)?:
+                trial.status = .failed
+                trial.reason = "killed by signal \(signal) (\(Self.signalName(signal)))" + Self.stderrHint(folder: trial.folder)
+            case nil:
+                trial.status = .failed
+                trial.reason = "the process disappeared without an exit status"
+            }
+        }
+        if trial.status == .failed, let reason = trial.reason {
+            record(DiagnosticRecord(trial: id, message: "failed: \(reason)"))
+        }
+        entry.cancellation = nil
+        trials[id] = trial
+        try flush()
+        try store.save(trial)
+        emit(.trialFinished(trial, value: bestValue(of: id)))
+    }
+
+    private func bestValue(of id: Int) -> Double? {
+        var best: Double?
+        for value in curves[id] ?? [] where value.isFinite {
+            if best == nil || definition.objective.goal.isBetter(value, than: best!) { best = value }
+        }
+        return best
+    }
+
+    private func record(_ diagnostic: DiagnosticRecord) {
+        pendingDiagnostics.append(diagnostic)
+        emit(.diagnostic(diagnostic))
+    }
+
+    private func emit(_ event: SweepEvent) {
+        pendingEvents.append(event)
+    }
+
+    private func deliverEvents() {
+        let events = pendingEvents
+        pendingEvents.removeAll(keepingCapacity: true)
+        for event in events { listener(event) }
+    }
+
+    private func flush() throws {
+        guard !(pendingMetrics.isEmpty && pendingDiagnostics.isEmpty && pendingDecisions.isEmpty) else { return }
+        try store.append(metrics: pendingMetrics, diagnostics: pendingDiagnostics, stopDecisions: pendingDecisions)
+        pendingMetrics.removeAll(keepingCapacity: true)
+        pendingDiagnostics.removeAll(keepingCapacity: true)
+        pendingDecisions.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Helpers
+
+    private static func exitReason(code: Int32, folder: String) -> String {
+        let meaning: String
+        switch code {
+        case 126: meaning = " (command not executable)"
+        case 127: meaning = " (command not found)"
+        default: meaning = ""
+        }
+        return "exit code \(code)\(meaning)" + stderrHint(folder: folder)
+    }
+
+    /// `; stderr: <last line>` from the trial's stderr.log, when it has one.
+    private static func stderrHint(folder: String) -> String {
+        guard let handle = FileHandle(forReadingAtPath: folder + "/stderr.log") else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard let last = lines.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return "" }
+        let text = last.trimmingCharacters(in: .whitespaces)
+        return "; stderr: " + (text.count > 300 ? String(text.prefix(300)) + "…" : text)
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGKILL: return "SIGKILL"
+        case SIGTERM: return "SIGTERM"
+        case SIGINT: return "SIGINT"
+        case SIGSEGV: return "SIGSEGV"
+        case SIGABRT: return "SIGABRT"
+        case SIGBUS: return "SIGBUS"
+        case SIGFPE: return "SIGFPE"
+        case SIGPIPE: return "SIGPIPE"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(signal)"
+        }
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+
+    /// Sleeps without being cut short by task cancellation (the loop must keep polling while
+    /// cancelled trials drain).
+    private static func sleep(_ seconds: TimeInterval) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.resume() }
+        }
+    }
+}

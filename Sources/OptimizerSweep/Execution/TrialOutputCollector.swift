@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Optimizer
+
+/// Reads a running trial's metrics from its three channels (SPEC §3) by tailing files in the
+/// trial folder: `stdout.log`, `metrics.jsonl` and `mlruns/<exp>/<run>/metrics/<name>`.
+///
+/// Files are read incrementally from the last offset; a line is used only once its newline has
+/// arrived (or when the trial has ended). Reading files the child writes directly, rather than
+/// pipes, means nothing is lost if hdbench stops, and a burst of output never blocks the trial.
+///
+/// Cross-channel duplicates [decided]: the k-th value of metric `name` on one channel is a
+/// duplicate when another channel already delivered its own k-th value of `name` with the same
+/// value (NaN equals NaN). Duplicates are still stored (flagged) but do not count as another
+/// report. So a script that prints `accuracy=…` *and* calls `mlflow.log_metric` for every epoch
+/// has each epoch counted once, while genuinely different values on two channels all count, in
+/// arrival order.
+struct TrialOutputCollector: Sendable {
+    /// A metric value read from a channel, or a problem worth telling the user about.
+    enum Item: Sendable {
+        case report(MetricReport, duplicate: Bool)
+        case diagnostic(channel: MetricChannel, message: String, line: String?)
+    }
+
+    let folder: URL
+    let primaryMetric: String
+    private var stdoutTail: FileTail
+    private var metricsFileTail: FileTail
+    private var mlflowTails: [String: (name: String, tail: FileTail)] = [:]
+    private var lastMLflowScan = Date.distantPast
+    /// Per metric name: how many values each channel has delivered.
+    private var ordinals: [String: [MetricChannel: Int]] = [:]
+    /// Per metric name: the first value delivered for each ordinal, and by which channel.
+    private var firstDelivered: [String: [Int: (value: Double, channel: MetricChannel)]] = [:]
+
+    /// How often the MLflow store's folders are re-listed to find new metric files.
+    static let mlflowScanInterval: TimeInterval = 0.25
+
+    init(folder: URL, primaryMetric: String) {
+        self.folder = folder
+        self.primaryMetric = primaryMetric
+        stdoutTail = FileTail(path: folder.appendingPathComponent("stdout.log").path)
+        metricsFileTail = FileTail(path: folder.appendingPathComponent("metrics.jsonl").path)
+    }
+
+    /// Everything new since the last call. With `final`, unterminated last lines count too.
+    mutating func poll(final: Bool = false, now: Date = Date()) -> [Item] {
+        var items: [Item] = []
+        for line in stdoutTail.readLines(final: final, overflow: { items.append(.diagnostic(channel: .stdout, message: $0, line: nil)) }) {
+            switch MetricLineParser.parseStdoutLine(line) {
+            case .metric(let name, let value, let step):
+                items.append(contentsOf: accept(MetricReport(name: name, value: value, step: step, channel: .stdout, time: now), line: line))
+            case .nonNumeric(let name, let text) where name == primaryMetric || ordinals[name] != nil:
+                items.append(.diagnostic(channel: .stdout, message: "metric \(name): value \"\(text)\" is not a number; line ignored", line: line))
+            case .nonNumeric, .ignored, .malformed:
+                break
+            }
+        }
+        for line in metricsFileTail.readLines(final: final, overflow: { items.append(.diagnostic(channel: .metricsFile, message: $0, line: nil)) }) {
+            switch MetricLineParser.parseJSONLine(line) {
+            case .metric(let name, let value, let step):
+                items.append(contentsOf: accept(MetricReport(name: name, value: value, step: step, channel: .metricsFile, time: now), line: line))
+            case .malformed(let reason):
+                items.append(.diagnostic(channel: .metricsFile, message: "metrics file line ignored: \(reason)", line: line))
+            case .nonNumeric, .ignored:
+                break
+            }
+        }
+        if final || now.timeIntervalSince(lastMLflowScan) >= Self.mlflowScanInterval {
+            lastMLflowScan = now
+            discoverMLflowMetricFiles()
+        }
+        for path in mlflowTails.keys.sorted() {
+            guard var entry = mlflowTails[path] else { continue }
+            let lines = entry.tail.readLines(final: final, overflow: { items.append(.diagnostic(channel: .mlflow, message: $0, line: nil)) })
+            mlflowTails[path] = entry
+            for line in lines {
+                switch MetricLineParser.parseMLflowLine(line, name: entry.name) {
+                case .metric(let name, let value, let step):
+                    items.append(contentsOf: accept(MetricReport(name: name, value: value, step: step, channel: .mlflow, time: now), line: line))
+                case .malformed(let reason):
+                    items.append(.diagnostic(channel: .mlflow, message: "MLflow metric \(entry.name): line ignored: \(reason)", line: line))
+                case .nonNumeric, .ignored:
+                    break
+                }
+            }
+        }
+        return items
+    }
+
+    private mutating func accept(_ report: MetricReport, line: String) -> [Item] {
+        let ordinal = ordinals[report.name, default: [:]][report.channel, default: 0]
+        ordinals[report.name, default: [:]][report.channel] = ordinal + 1
+        var duplicate = false
+        if let first = firstDelivered[report.name]?[ordinal] {
+            duplicate = first.channel != report.channel && Self.same(first.value, report.value)
+        } else {
+            firstDelivered[report.name, default: [:]][ordinal] = (report.value, report.channel)
+        }
+        var items: [Item] = [.report(report, duplicate: duplicate)]
+        if !report.value.isFinite && !duplicate {
+            items.append(.diagnostic(channel: report.channel,
+                                     message: "metric \(report.name) logged a non-finite value (\(report.value)); it never ranks the trial",
+                                     line: line))
+        }
+        return items
+    }
+
+    private static func same(_ a: Double, _ b: Double) -> Bool {
+        a == b || (a.isNaN && b.isNaN)
+    }
+
+    /// Finds `mlruns/<experiment>/<run>/metrics/**` files not yet tailed.
+    private mutating func discoverMLflowMetricFiles() {
+        let fileManager = FileManager.default
+        let root = folder.appendingPathComponent("mlruns")
+        guard let experiments = try? fileManager.contentsOfDirectory(atPath: root.path) else { return }
+        for experiment in experiments.sorted() where !experiment.hasPrefix(".") {
+            let experimentURL = root.appendingPathComponent(experiment)
+            guard let runs = try? fileManager.contentsOfDirectory(atPath: experimentURL.path) else { continue }
+            for run in runs.sorted() where !run.hasPrefix(".") {
+                let metricsURL = experimentURL.appendingPathComponent(run).appendingPathComponent("metrics")
+                guard let enumerator = fileManager.enumerator(atPath: metricsURL.path) else { continue }
+                while let relative = enumerator.nextObject() as? String {
+                    let path = metricsURL.appendingPathComponent(relative).path
+                    guard mlflowTails[path] == nil else { continue }
+                    var isDirectory: ObjCBool = false
+                    guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                    mlflowTails[path] = (relative, FileTail(path: path))
+                }
+            }
+        }
+    }
+}
+
+/// Incremental reader of a file another process appends to.
+struct FileTail: Sendable {
+    let path: String
+    private var offset: off_t = 0
+    private var pending: [UInt8] = []
+    private var discardingOverlongLine = false
+
+    /// A line longer than this is dropped with a diagnostic (a script printing without newlines).
+    static let maximumLineLength = 1 << 20
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// Complete lines appended since the last call (without their newline); with `final`, the
+    /// unterminated remainder too.
+    mutating func readLines(final: Bool, overflow: (String) -> Void) -> [String] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var lines: [String] = []
+        var status = stat()
+        if fstat(descriptor, &status) == 0 && status.st_size <= offset && !final { return [] }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            offset += off_t(count)
+            for byte in buffer[0..<count] {
+                if byte == UInt8(ascii: "\n") {
+                    if !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
+                    pending.removeAll(keepingCapacity: true)
+                    discardingOverlongLine = false
+                } else if !discardingOverlongLine {
+                    pending.append(byte)
+                    if pending.count > Self.maximumLineLength {
+                        overflow("a line of \((path as NSString).lastPathComponent) longer than \(Self.maximumLineLength) bytes was ignored")
+                        pending.removeAll()
+                        discardingOverlongLine = true
+                    }
+                }
+            }
+        }
+        if final {
+            if !pending.isEmpty && !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
+            pending.removeAll()
+            discardingOverlongLine = false
+        }
+        return lines
+    }
+}
