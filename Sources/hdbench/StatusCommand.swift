@@ -33,6 +33,7 @@ enum StatusTable {
                      "objective: \(objective.goal.rawValue) \(objective.primaryMetric)"]
         let counts = results.reduce(into: [TrialStatus: Int]()) { $0[$1.trial.status, default: 0] += 1 }
         lines.append("trials: " + TrialStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
+        lines += samplerLines(try store.suggestions())
         lines.append("")
         let header = ["trial", "status", objective.primaryMetric, "reports", "time", "parameters", "reason"]
         var rows: [[String]] = [header]
@@ -57,5 +58,27 @@ enum StatusTable {
             lines.append("best: trial \(best.trial.id), \(objective.primaryMetric) = \(value)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What the sampler said: how each suggestion was made, every fallback (up to 10) and the
+    /// latest model summary.
+    static func samplerLines(_ suggestions: [SuggestionRecord]) -> [String] {
+        guard !suggestions.isEmpty else { return [] }
+        var counts: [SamplerDiagnostic.Kind: Int] = [:]
+        for suggestion in suggestions {
+            for kind in Set(suggestion.diagnostics.map(\.kind)) { counts[kind, default: 0] += 1 }
+        }
+        let summary = SamplerDiagnostic.Kind.allCases.compactMap { kind in
+            counts[kind].map { "\($0) \(kind.rawValue.replacingOccurrences(of: "_", with: " "))" }
+        }
+        var lines = ["sampler: \(suggestions.count) suggestions" + (summary.isEmpty ? "" : " (" + summary.joined(separator: ", ") + ")")]
+        let fallbacks = suggestions.flatMap { s in s.diagnostics.filter { $0.kind == .fallback }.map { (s.trial, $0.message) } }
+        for (trial, message) in fallbacks.prefix(10) { lines.append("  fallback at trial \(trial): \(message)") }
+        if fallbacks.count > 10 { lines.append("  … \(fallbacks.count - 10) more fallbacks") }
+        if let last = suggestions.last(where: { $0.diagnostics.contains { $0.kind == .model } }),
+           let model = last.diagnostics.first(where: { $0.kind == .model }) {
+            lines.append("  model at trial \(last.trial): \(model.message)")
+        }
+        return lines
     }
 }

@@ -15,9 +15,9 @@ public struct ListSampler: Sampler {
         self.seen = log
     }
 
-    public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
+    public mutating func suggestion(history: SamplerHistory, trialIndex: Int) throws -> Suggestion? {
         seen.append(history)
-        return trialIndex < configurations.count ? configurations[trialIndex] : nil
+        return trialIndex < configurations.count ? Suggestion(configurations[trialIndex]) : nil
     }
 }
 

@@ -28,7 +28,9 @@ import Foundation
 ///   again: the maximiser's other runs are tried in order of acquisition, then an unused
 ///   configuration is drawn at random; the sampler returns `nil` when the space is used up.
 /// - Degrade, never die: if the surrogate cannot be fitted, the suggestion is a random draw and
-///   ``fallbackReasons`` records why (keyed by trial index).
+///   carries a ``SamplerDiagnostic/Kind/fallback`` diagnostic saying why.
+/// - State: the Gaussian process's warm start (``BayesianOptimizer/lastHyperparameters``) is
+///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``.
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``, SPEC §8)
 ///   enter the surrogate as ``partialObservations`` says.
 public struct BayesianSampler: Sampler {
@@ -76,8 +78,6 @@ public struct BayesianSampler: Sampler {
     public var initialDesignSize: Int
     /// The optimisation step, carrying the warm start between suggestions.
     public var optimizer: BayesianOptimizer
-    /// Why a suggestion fell back to a random draw, by trial index.
-    public private(set) var fallbackReasons: [Int: String] = [:]
     /// What the surrogate believed when it made a suggestion. Kept small on purpose: holding
     /// the whole ``BayesianSuggestion`` would keep its fitted model (an n×n factor) alive
     /// between suggestions.
@@ -128,7 +128,7 @@ public struct BayesianSampler: Sampler {
         }
     }
 
-    public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
+    public mutating func suggestion(history: SamplerHistory, trialIndex: Int) throws -> Suggestion? {
         var rng = SplitMix64(seed: seed, stream: UInt64(trialIndex))
         lastModelSuggestion = nil
         let used = Set(history.observations.map(\.configuration))
@@ -136,7 +136,9 @@ public struct BayesianSampler: Sampler {
         let finished = history.observations.filter { !$0.isPending && ($0.value?.isFinite ?? false) }
         if finished.count < initialDesignSize {
             var design = designSampler
-            return try design.suggest(history: history, trialIndex: trialIndex)
+            guard let configuration = try design.suggest(history: history, trialIndex: trialIndex) else { return nil }
+            let note = SamplerDiagnostic(.initialDesign, "\(initialDesign.rawValue) draw: \(finished.count) of \(initialDesignSize) finished trials with a value before the surrogate is used")
+            return Suggestion(configuration, diagnostics: [note], state: state)
         }
         let d = encoding.dimension
         var x = Matrix(rows: finished.count, columns: d)
@@ -159,19 +161,47 @@ public struct BayesianSampler: Sampler {
             suggestion = try optimizer.suggest(observed: x, values: y, pending: pending, candidates: candidates,
                                                discrete: discrete, using: &rng)
         } catch {
-            fallbackReasons[trialIndex] = "surrogate could not be fitted (\(error)); drew a random configuration"
-            return randomUnused(used: used, using: &rng)
+            return randomUnused(used: used, using: &rng, because: "the surrogate could not be fitted (\(error)); drew a random configuration")
         }
+        let summary = Self.modelSummary(suggestion, observations: finished.count, pending: pendingConfigurations.count, names: encoding.coordinateNames)
         for finalist in suggestion.maximum.finalists {
             let configuration = encoding.decode(finalist.point)
             if space.cardinality == nil || !used.contains(configuration) {
                 lastModelSuggestion = ModelSuggestion(point: finalist.point, acquisitionValue: finalist.value,
                                                       incumbent: suggestion.incumbent, hyperparameters: suggestion.hyperparameters)
-                return configuration
+                return Suggestion(configuration, diagnostics: [summary], state: state)
             }
         }
-        fallbackReasons[trialIndex] = "every acquisition maximum was an already-used configuration; drew an unused one"
-        return randomUnused(used: used, using: &rng)
+        return randomUnused(used: used, using: &rng, because: "every acquisition maximum was an already-used configuration; drew an unused one",
+                            also: [summary])
+    }
+
+    /// The warm start (``BayesianOptimizer/lastHyperparameters``) as a ``SamplerState``; `nil`
+    /// before the first fit.
+    public var state: SamplerState? {
+        guard let h = optimizer.lastHyperparameters else { return nil }
+        return SamplerState(vectors: [SamplerState.warmStartKey: h.logLengthScales + [h.logSignalVariance, h.logNoiseVariance]])
+    }
+
+    /// Puts back a warm start saved from ``Suggestion/state``.
+    ///
+    /// - Throws: ``ConfigurationError`` when the vector does not have one length-scale per
+    ///   encoded coordinate plus two.
+    public mutating func restore(_ state: SamplerState) throws {
+        guard let v = state.vectors[SamplerState.warmStartKey] else { return }
+        guard v.count == encoding.dimension + 2, v.allSatisfy(\.isFinite) else {
+            throw ConfigurationError(path: "sampler state", message: "the stored warm start has \(v.count) values; this space needs \(encoding.dimension + 2) finite ones")
+        }
+        optimizer.lastHyperparameters = GaussianProcessHyperparameters(
+            logLengthScales: Array(v.prefix(encoding.dimension)), logSignalVariance: v[v.count - 2], logNoiseVariance: v[v.count - 1])
+    }
+
+    /// One line about the fit behind a model suggestion: data, hyperparameters, acquisition.
+    static func modelSummary(_ s: BayesianSuggestion, observations: Int, pending: Int, names: [String]) -> SamplerDiagnostic {
+        let h = s.hyperparameters
+        func short(_ x: Double) -> String { String(format: "%.3g", x) }
+        let scales = zip(names, h.logLengthScales).map { "\($0)=\(short(exp($1)))" }.joined(separator: " ")
+        return SamplerDiagnostic(.model, "GP on \(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))")
     }
 
     /// The finished observations' values oriented so that larger is better, partial ones
@@ -187,10 +217,23 @@ public struct BayesianSampler: Sampler {
         return zip(finished, y).map { $0.isPartial ? max($1, worstCompleted) : $1 }
     }
 
-    /// A random configuration, not in `used` when the space is finite (nil when none is left).
-    private func randomUnused(used: Set<Configuration>, using rng: inout SplitMix64) -> Configuration? {
+    /// A random configuration, not in `used` when the space is finite (nil when none is left),
+    /// with a fallback diagnostic saying `because`.
+    private func randomUnused(used: Set<Configuration>, using rng: inout SplitMix64, because reason: String,
+                              also: [SamplerDiagnostic] = []) -> Suggestion? {
         let first = space.sample(using: &rng)
-        guard space.isFinite else { return first }
-        return RandomSampler.untried(first: first, tried: used, space: space, generator: &rng)
+        let configuration = space.isFinite ? RandomSampler.untried(first: first, tried: used, space: space, generator: &rng) : first
+        return configuration.map { Suggestion($0, diagnostics: also + [SamplerDiagnostic(.fallback, reason)], state: state) }
+    }}
+
+extension SearchSpaceEncoding {
+    /// A label per encoded coordinate: the parameter's name, or `name[k]` for the k-th of a
+    /// parameter's several coordinates (one-hot options, nested expressions).
+    public var coordinateNames: [String] {
+        var names: [String] = []
+        for (parameter, range) in zip(space.parameters, parameterRanges) {
+            names += range.count == 1 ? [parameter.name] : range.indices.map { "\(parameter.name)[\($0 - range.lowerBound)]" }
+        }
+        return names
     }
 }

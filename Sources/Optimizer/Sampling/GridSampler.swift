@@ -36,8 +36,15 @@ public struct GridSampler: Sampler {
     }
 
     /// Configuration `trialIndex` of the grid, `nil` past the end (the history is not needed).
-    public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
+    public func configuration(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         guard trialIndex >= 0, trialIndex < count else { return nil }
         return SearchSpace.odometer(index: trialIndex, lists: valueLists, names: space.names)
+    }
+}
+
+extension GridSampler {
+    /// ``configuration(history:trialIndex:)`` as a ``Suggestion`` (no diagnostics, no state).
+    public func suggestion(history: SamplerHistory, trialIndex: Int) -> Suggestion? {
+        configuration(history: history, trialIndex: trialIndex).map { Suggestion($0) }
     }
 }

@@ -28,7 +28,7 @@ public struct RandomSampler: Sampler {
 
     /// A fresh draw for `trialIndex`; in a finite space an untried configuration, or `nil`
     /// when all have been tried.
-    public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
+    public func configuration(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         var generator = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: trialIndex))
         let first = space.sample(using: &generator)
         guard space.isFinite else { return first }
@@ -63,5 +63,12 @@ public struct RandomSampler: Sampler {
             if !tried.contains(candidate) { return candidate }
         }
         return nil
+    }
+}
+
+extension RandomSampler {
+    /// ``configuration(history:trialIndex:)`` as a ``Suggestion`` (no diagnostics, no state).
+    public func suggestion(history: SamplerHistory, trialIndex: Int) -> Suggestion? {
+        configuration(history: history, trialIndex: trialIndex).map { Suggestion($0) }
     }
 }

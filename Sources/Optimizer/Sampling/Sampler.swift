@@ -37,8 +37,83 @@ public struct SamplerHistory: Sendable {
 /// Proposes configurations. Implementations: random (optionally Sobol), grid and Bayesian.
 ///
 /// Randomness is derived from the sampler's seed and `trialIndex`, so the same history and
-/// index give the same proposal whether trials run serially or in parallel.
+/// index give the same proposal whether trials run serially or in parallel. What a sampler
+/// carries from one suggestion to the next (the Bayesian sampler's warm start) is returned in
+/// ``Suggestion/state`` and can be put back with ``restore(_:)``, so a resumed sweep continues
+/// exactly where the interrupted one stopped.
 public protocol Sampler: Sendable {
-    /// The configuration for trial `trialIndex`, or `nil` when the space is used up.
-    mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration?
+    /// The suggestion for trial `trialIndex`, or `nil` when the space is used up.
+    mutating func suggestion(history: SamplerHistory, trialIndex: Int) throws -> Suggestion?
+
+    /// Puts back the state a previous instance returned in ``Suggestion/state`` (the default
+    /// ignores it: stateless samplers derive everything from the history).
+    mutating func restore(_ state: SamplerState) throws
+}
+
+extension Sampler {
+    public mutating func restore(_ state: SamplerState) throws {}
+
+    /// The configuration for trial `trialIndex`, or `nil` when the space is used up (the
+    /// suggestion without its diagnostics).
+    public mutating func suggest(history: SamplerHistory, trialIndex: Int) throws -> Configuration? {
+        try suggestion(history: history, trialIndex: trialIndex)?.configuration
+    }
+}
+
+/// A proposed configuration with what the sampler wants recorded about it.
+public struct Suggestion: Sendable, Hashable {
+    /// The values to run.
+    public var configuration: Configuration
+    /// How the configuration was chosen: initial design, the fitted model, a fallback and why.
+    public var diagnostics: [SamplerDiagnostic]
+    /// The sampler's state after this suggestion, for ``Sampler/restore(_:)``; `nil` for a
+    /// stateless sampler.
+    public var state: SamplerState?
+
+    public init(_ configuration: Configuration, diagnostics: [SamplerDiagnostic] = [], state: SamplerState? = nil) {
+        self.configuration = configuration
+        self.diagnostics = diagnostics
+        self.state = state
+    }
+}
+
+/// One thing a sampler reports about a suggestion. A sweep stores these with the trial;
+/// `hdbench status` and the report show them.
+public struct SamplerDiagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Drawn by the initial design, before a model is used.
+        case initialDesign = "initial_design"
+        /// Chosen by the fitted surrogate; the message summarises the fit.
+        case model
+        /// The intended method could not be used (e.g. the surrogate could not be fitted) and a
+        /// simpler one stood in; the message says why. Worth a user's attention.
+        case fallback
+    }
+
+    public var kind: Kind
+    /// One line, for people.
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+/// What a sampler carries between suggestions, as named real vectors (JSON-serialisable and
+/// exact: doubles round-trip through their shortest decimal form).
+///
+/// ``BayesianSampler`` stores its Gaussian-process warm start under ``warmStartKey``.
+public struct SamplerState: Sendable, Hashable, Codable {
+    /// The Bayesian sampler's warm start: log length-scales, then log signal variance, then
+    /// log noise variance.
+    public static let warmStartKey = "gaussian_process.warm_start"
+
+    public var vectors: [String: [Double]]
+
+    public init(vectors: [String: [Double]] = [:]) {
+        self.vectors = vectors
+    }
 }

@@ -31,11 +31,18 @@ public struct SobolSampler: Sampler {
     }
 
     /// The configuration of Sobol point `trialIndex` (see the type's discussion).
-    public func suggest(history: SamplerHistory, trialIndex: Int) -> Configuration? {
+    public func configuration(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         guard trialIndex >= 0, UInt64(trialIndex) < (1 << 52) else { return nil }
         let first = space.configuration(fromUnit: sequence.openUnitPoint(UInt64(trialIndex)))
         guard space.isFinite else { return first }
         var generator = SplitMix64(seed: seed, stream: UInt64(truncatingIfNeeded: trialIndex))
         return RandomSampler.untried(first: first, history: history, space: space, generator: &generator)
+    }
+}
+
+extension SobolSampler {
+    /// ``configuration(history:trialIndex:)`` as a ``Suggestion`` (no diagnostics, no state).
+    public func suggestion(history: SamplerHistory, trialIndex: Int) -> Suggestion? {
+        configuration(history: history, trialIndex: trialIndex).map { Suggestion($0) }
     }
 }

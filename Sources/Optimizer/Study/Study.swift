@@ -81,10 +81,15 @@ public struct StudyRecord: Sendable, Equatable {
 public struct Study: Sendable {
     public let space: SearchSpace
     public let goal: PrimaryMetricGoal
-    /// Every trial asked for so far, by id.
-    public private(set) var records: [StudyRecord] = []
+    /// Every trial, its state, reports and stop decision: what the sampler and the policy are
+    /// told (``TrialLedger/history``, ``TrialLedger/snapshot``).
+    public private(set) var ledger: TrialLedger
+    /// What the sampler said about each suggestion (initial design, model fit, fallbacks), by
+    /// trial id.
+    public private(set) var diagnostics: [[SamplerDiagnostic]] = []
     private var sampler: any Sampler
-    private var monitor: PruningMonitor
+    private let policy: any EarlyTerminationPolicy
+    private var failureReasons: [Int: String] = [:]
 
     /// - Parameters:
     ///   - space: what to search.
@@ -102,83 +107,74 @@ public struct Study: Sendable {
         case .bayesian(let seed, let options): self.sampler = BayesianSampler(space: space, seed: seed, options: options)
         case .custom(let s): self.sampler = s
         }
-        self.monitor = PruningMonitor(goal: goal, policy: policy)
+        self.policy = policy
+        self.ledger = TrialLedger(goal: goal)
     }
 
+    /// Every trial asked for so far, by id.
+    ///
+    /// - Complexity: O(trials) per access (built from the ledger).
+    public var records: [StudyRecord] { ledger.entries.map(record(of:)) }
+
     /// The sampler's view of the study: every trial, running ones as pending.
-    public var history: SamplerHistory {
-        SamplerHistory(goal: goal, observations: records.map {
-            SamplerObservation(trial: $0.trial.id, configuration: $0.trial.configuration,
-                               value: $0.rankingValue(goal: goal), isPending: $0.state == .running,
-                               isPartial: $0.state == .pruned)
-        })
-    }
+    public var history: SamplerHistory { ledger.history }
 
     /// Proposes the next trial.
     /// - Throws: ``StudyError/searchSpaceExhausted`` when a finite space is used up (or the
     ///   grid is done); rethrows sampler errors.
     public mutating func ask() throws -> StudyTrial {
-        let id = records.count
-        guard let configuration = try sampler.suggest(history: history, trialIndex: id) else {
-            throw StudyError.searchSpaceExhausted(trials: id)
+        let index = ledger.nextProposal
+        guard let suggestion = try sampler.suggestion(history: ledger.history, trialIndex: index) else {
+            throw StudyError.searchSpaceExhausted(trials: index)
         }
-        let trial = StudyTrial(id: id, configuration: configuration)
-        records.append(StudyRecord(trial: trial, state: .running, intermediateValues: []))
-        return trial
+        let id = ledger.add(suggestion.configuration, state: .running)
+        diagnostics.append(suggestion.diagnostics)
+        return StudyTrial(id: id, configuration: suggestion.configuration)
     }
 
     /// Reports an intermediate value of a running trial and returns the policy's decision.
     /// A `.stop` decision marks the trial pruned; its reports still count for ranking.
     @discardableResult
     public mutating func report(_ trial: StudyTrial, value: Double) -> TerminationDecision {
-        precondition(records.indices.contains(trial.id), "Study.report: unknown trial \(trial.id)")
-        let decision = monitor.report(trial: trial.id, value: value)
-        if records[trial.id].state == .running {
-            records[trial.id].intermediateValues.append(value)
-            if decision.shouldStop {
-                records[trial.id].state = .pruned
-                records[trial.id].stopDecision = decision
-                monitor.finish(trial: trial.id)
-            }
-        }
-        return decision
+        precondition(ledger.entries.indices.contains(trial.id), "Study.report: unknown trial \(trial.id)")
+        return ledger.report(trial.id, value: value, policy: policy)
     }
 
     /// Whether the policy has stopped this trial.
-    public func shouldPrune(_ trial: StudyTrial) -> Bool { records[trial.id].state == .pruned }
+    public func shouldPrune(_ trial: StudyTrial) -> Bool { ledger.entries[trial.id].state == .stopped }
 
     /// Completes a trial with its final value (non-finite values are recorded, never best).
     public mutating func tell(_ trial: StudyTrial, value: Double) {
-        precondition(records.indices.contains(trial.id), "Study.tell: unknown trial \(trial.id)")
-        records[trial.id].finalValue = value
-        if records[trial.id].state == .running {
-            records[trial.id].state = .completed
-            monitor.finish(trial: trial.id)
-        }
+        precondition(ledger.entries.indices.contains(trial.id), "Study.tell: unknown trial \(trial.id)")
+        ledger.finish(trial.id, state: .completed, finalValue: value)
     }
 
     /// Marks a trial failed; its intermediate values still count.
     public mutating func tell(_ trial: StudyTrial, failure reason: String) {
-        precondition(records.indices.contains(trial.id), "Study.tell: unknown trial \(trial.id)")
-        if records[trial.id].state == .running {
-            records[trial.id].state = .failed
-            records[trial.id].failureReason = reason
-            monitor.finish(trial: trial.id)
-        }
+        precondition(ledger.entries.indices.contains(trial.id), "Study.tell: unknown trial \(trial.id)")
+        guard ledger.entries[trial.id].state.isPending else { return }
+        ledger.finish(trial.id, state: .failed)
+        failureReasons[trial.id] = reason
     }
 
     /// The best trial so far by ranking value (ties: the earlier trial).
-    public var bestRecord: StudyRecord? {
-        var best: (StudyRecord, Double)?
-        for r in records {
-            guard let v = r.rankingValue(goal: goal) else { continue }
-            if best == nil || goal.isBetter(v, than: best!.1) { best = (r, v) }
-        }
-        return best?.0
-    }
+    public var bestRecord: StudyRecord? { ledger.best.map { record(of: ledger.entries[$0.id]) } }
 
     /// The best ranking value so far.
-    public var bestValue: Double? { bestRecord?.rankingValue(goal: goal) }
+    public var bestValue: Double? { ledger.best?.value }
+
+    private func record(of entry: TrialLedger.Entry) -> StudyRecord {
+        let state: StudyRecord.State
+        switch entry.state {
+        case .pending, .running: state = .running
+        case .completed: state = .completed
+        case .stopped: state = .pruned
+        case .failed, .cancelled: state = .failed
+        }
+        return StudyRecord(trial: StudyTrial(id: entry.id, configuration: entry.configuration), state: state,
+                           intermediateValues: entry.reports, finalValue: entry.finalValue,
+                           stopDecision: entry.stopDecision, failureReason: failureReasons[entry.id])
+    }
 }
 
 /// Errors of the ask/tell API.

@@ -124,7 +124,7 @@ package struct PolicyBenchmarkArm: Sendable {
 ///
 /// The simulation is event-driven, in process and deterministic: trial i reports every s_i
 /// time units (s_i ~ U(0.8, 1.2) from (seed, i)), reports are processed in time order (ties:
-/// lower trial first) and each goes through a ``PruningMonitor`` holding every trial's curve;
+/// lower trial first) and each goes through a ``TrialLedger`` holding every trial's curve;
 /// a freed slot is refilled at once by asking the sampler with the history at that moment
 /// (running trials pending, stopped ones ``SamplerObservation/isPartial`` with their best value
 /// so far, as ``SweepRunner`` does). Noise and speeds depend only on (seed, trial index), so
@@ -272,8 +272,6 @@ package struct PolicyBenchmark: Sendable {
         var nextTime: Double { start + Double(reported + 1) * secondsPerReport }
     }
 
-    private enum TrialState { case running, completed, stopped }
-
     /// One simulated sweep of `arm` with `seed`, and the sampler's wall seconds.
     package func run(_ arm: PolicyBenchmarkArm, seed: Int) -> (run: Run, samplerSeconds: Double) {
         var sampler: any Sampler
@@ -286,36 +284,24 @@ package struct PolicyBenchmark: Sendable {
             sampler = bayesian
         }
         let goal = PrimaryMetricGoal.maximize
-        var monitor = PruningMonitor(goal: goal, policy: arm.policy)
-        var configurations: [Configuration] = []
-        var best: [Double?] = []
-        var states: [TrialState] = []
+        var ledger = TrialLedger(goal: goal)
         var running: [RunningTrial] = []
         var reports = 0
         var now = 0.0
         var samplerTime = Duration.zero
         let clock = ContinuousClock()
 
-        func history() -> SamplerHistory {
-            SamplerHistory(goal: goal, observations: configurations.indices.map { i in
-                SamplerObservation(trial: i, configuration: configurations[i], value: best[i],
-                                   isPending: states[i] == .running, isPartial: states[i] == .stopped)
-            })
-        }
-
         func fillSlots() {
-            while running.count < concurrency && configurations.count < budget {
-                let index = configurations.count
+            while running.count < concurrency && ledger.entries.count < budget {
+                let index = ledger.nextProposal
                 let started = clock.now
-                let suggestion = try? sampler.suggest(history: history(), trialIndex: index)
+                let suggestion = try? sampler.suggest(history: ledger.history, trialIndex: index)
                 samplerTime += clock.now - started
                 guard let configuration = suggestion else { return }
                 var rng = SplitMix64(seed: UInt64(seed) &+ 0x5EED_CAFE, stream: UInt64(index))
                 let secondsPerReport = 0.8 + 0.4 * Double.random(in: 0..<1, using: &rng)
                 let noise = (0..<problem.reportCount).map { _ in problem.noiseStandardDeviation * standardNormal(using: &rng) }
-                configurations.append(configuration)
-                best.append(nil)
-                states.append(.running)
+                ledger.add(configuration, state: .running)
                 running.append(RunningTrial(index: index, start: now, secondsPerReport: secondsPerReport, noise: noise))
             }
         }
@@ -327,12 +313,10 @@ package struct PolicyBenchmark: Sendable {
             now = trial.nextTime
             trial.reported += 1
             reports += 1
-            let value = problem.mean(configurations[trial.index], report: trial.reported) + trial.noise[trial.reported - 1]
-            if best[trial.index].map({ goal.isBetter(value, than: $0) }) ?? true { best[trial.index] = value }
-            let decision = monitor.report(trial: trial.index, value: value)
+            let value = problem.mean(ledger.entries[trial.index].configuration, report: trial.reported) + trial.noise[trial.reported - 1]
+            let decision = ledger.report(trial.index, value: value, policy: arm.policy)
             if decision.shouldStop || trial.reported == problem.reportCount {
-                states[trial.index] = decision.shouldStop ? .stopped : .completed
-                if !decision.shouldStop { monitor.finish(trial: trial.index) }
+                if !decision.shouldStop { ledger.finish(trial.index, state: .completed) }
                 running.remove(at: next)
                 fillSlots()
             } else {
@@ -340,13 +324,10 @@ package struct PolicyBenchmark: Sendable {
             }
         }
 
-        var winner = 0
-        for i in best.indices where best[i] != nil {
-            if best[winner] == nil || goal.isBetter(best[i]!, than: best[winner]!) { winner = i }
-        }
-        let trueFinal = configurations.isEmpty ? .nan : problem.mean(configurations[winner], report: problem.reportCount)
-        let run = Run(seed: seed, bestValue: best[winner] ?? .nan, bestTrueFinal: trueFinal, reports: reports,
-                      stopped: states.count(where: { $0 == .stopped }), makespan: now)
+        let winner = ledger.best
+        let trueFinal = winner.map { problem.mean(ledger.entries[$0.id].configuration, report: problem.reportCount) } ?? .nan
+        let run = Run(seed: seed, bestValue: winner?.value ?? .nan, bestTrueFinal: trueFinal, reports: reports,
+                      stopped: ledger.entries.count(where: { $0.state == .stopped }), makespan: now)
         return (run, BayesianOptimizer.seconds(samplerTime))
     }
 }

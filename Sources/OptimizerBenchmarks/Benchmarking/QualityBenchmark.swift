@@ -187,36 +187,34 @@ package struct QualityBenchmark: Sendable {
     /// `trace`, when given, receives every suggestion the Bayesian sampler's surrogate made.
     package func runSeed(_ seed: Int, trace: ((SuggestionTrace) -> Void)? = nil) throws -> (bestSoFar: [Double], samplerSeconds: Double) {
         var s = try sampler(seed: UInt64(seed))
-        var observations: [SamplerObservation] = []
+        var ledger = TrialLedger(goal: .minimize)
         var best = Double.infinity
         var bestSoFar: [Double] = []
         var noise = SplitMix64(seed: 1_000_003 &+ UInt64(seed), stream: 17)
         let clock = ContinuousClock()
         var samplerTime = Duration.zero
-        while observations.count < budget {
+        while ledger.entries.count < budget {
             var batch: [Int] = []
-            for _ in 0..<min(concurrency, budget - observations.count) {
+            for _ in 0..<min(concurrency, budget - ledger.entries.count) {
                 let start = clock.now
-                let next = try s.suggest(history: SamplerHistory(goal: .minimize, observations: observations), trialIndex: observations.count)
+                let next = try s.suggest(history: ledger.history, trialIndex: ledger.nextProposal)
                 samplerTime += clock.now - start
                 guard let configuration = next else { break }
                 if let trace, let model = (s as? BayesianSampler)?.lastModelSuggestion {
                     let h = model.hyperparameters
-                    trace(SuggestionTrace(seed: seed, trial: observations.count, point: model.point,
+                    trace(SuggestionTrace(seed: seed, trial: ledger.nextProposal, point: model.point,
                                           coordinatesOnBounds: model.point.filter { $0 <= 1e-9 || $0 >= 1 - 1e-9 }.count,
                                           lengthScales: h.logLengthScales.map { exp($0) }, signalVariance: exp(h.logSignalVariance),
                                           noiseVariance: exp(h.logNoiseVariance), incumbent: model.incumbent,
                                           acquisition: model.acquisitionValue, noiselessValue: problem.noiseless(configuration)))
                 }
-                batch.append(observations.count)
-                observations.append(SamplerObservation(trial: observations.count, configuration: configuration, value: nil, isPending: true))
+                batch.append(ledger.add(configuration, state: .running))
             }
             if batch.isEmpty { break }
             for i in batch {
-                let clean = problem.noiseless(observations[i].configuration)
+                let clean = problem.noiseless(ledger.entries[i].configuration)
                 let observed = clean + problem.noiseStandardDeviation * standardNormal(using: &noise)
-                observations[i].value = observed
-                observations[i].isPending = false
+                ledger.finish(i, state: .completed, finalValue: observed)
                 best = min(best, clean)
                 bestSoFar.append(best)
             }

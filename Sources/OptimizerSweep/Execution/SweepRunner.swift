@@ -16,8 +16,9 @@ public import Optimizer
 /// commit what was read. The sampler is asked for a new configuration as soon as a slot frees,
 /// with running trials in its history as pending.
 ///
-/// Each trial runs `/bin/sh -c <command>` in `trial.codeDirectory`, leading its own process
-/// group, in `<experiment>/trials/<id>/` (`stdout.log`, `stderr.log`, `metrics.jsonl`,
+/// Trials run through a ``TrialExecutor`` (``LocalProcessExecutor`` by default: each trial is
+/// `/bin/sh -c <command>` in `trial.codeDirectory`, leading its own process group), with their
+/// folder `<experiment>/trials/<id>/` (`stdout.log`, `stderr.log`, `metrics.jsonl`,
 /// `mlruns/`, `outputs/<name>/`), with the parent environment plus `AZUREML_SWEEP_<name>`,
 /// `HDBENCH_METRICS_FILE`, `HDBENCH_TRIAL_ID`, `MLFLOW_TRACKING_URI` (a per-trial file store;
 /// `MLFLOW_ALLOW_FILE_STORE=true`, which MLflow ≥ 3 needs for it) and then the user's
@@ -29,11 +30,18 @@ public import Optimizer
 /// cancelled the same way: no trial leaves a process behind. On Linux the runner makes its
 /// process a child subreaper so those orphans are reaped here, not left as zombies.
 ///
+/// The sampler runs off the loop: a suggestion is computed on a worker thread while the loop
+/// keeps polling, reading metrics, enforcing timeouts and answering ``requestStop(reason:)``,
+/// so a Gaussian-process fit that takes seconds never delays a timeout or a policy's stop.
+/// What the sampler says about each suggestion (``Suggestion/diagnostics``) and its state are
+/// stored per proposal; fallbacks are also recorded as diagnostics of the trial.
+///
 /// Resume: running a store that already holds trials continues it. Finished trials are kept;
 /// trials that were queued or running (hdbench was killed) are marked
 /// ``TrialStatus/interrupted`` and their parameters run again as new trials (same proposal
 /// index, `rerunOf` pointing at the original); the sampler then continues from the stored
-/// history. Samplers must derive their proposals from the history and trial index alone.
+/// history, its state restored from the last stored suggestion (``Sampler/restore(_:)``), so a
+/// resumed sweep proposes what the uninterrupted one would have.
 /// `max_total_trials` counts proposals, so re-runs do not use up the budget; the sweep
 /// `timeout` counts from the start of each run of hdbench (a resumed sweep gets it afresh).
 ///
@@ -47,6 +55,8 @@ public actor SweepRunner {
     public nonisolated let store: ExperimentStore
     /// How trials run on this machine.
     public nonisolated let options: SweepOptions
+    /// Where trials run.
+    public nonisolated let executor: any TrialExecutor
     private var sampler: any Sampler
     private let rendering: TrialRendering
     private let earlyTermination: EarlyTerminationHook?
@@ -54,14 +64,17 @@ public actor SweepRunner {
     private let concurrency: Int
     private var trials: [Int: TrialRecord] = [:]
     private var running: [Int: RunningTrial] = [:]
-    /// Primary-metric curve per trial (before any stop, duplicates removed).
-    private var curves: [Int: [Double]] = [:]
+    /// Trials, their states and primary-metric curves (before any stop, duplicates removed):
+    /// what the sampler and the early-termination hook are told.
+    private var ledger: TrialLedger
     /// Next report index per trial and metric name.
     private var reportCounts: [Int: [String: Int]] = [:]
-    private var stopped: Set<Int> = []
     private var rerunQueue: [TrialRecord] = []
     private var nextTrialID = 0
-    private var nextProposal = 0
+    /// The suggestion being computed off the loop, if any.
+    private var inFlight: SuggestionJob?
+    /// Wakes the loop early (a suggestion is ready).
+    private let wakeup = Wakeup()
     private var samplerDone: String?
     private var end: (status: ExperimentRecord.Status, reason: String)?
     private var hasRun = false
@@ -81,16 +94,20 @@ public actor SweepRunner {
     ///   - options: concurrency default, grace period, polling, base environment.
     ///   - rendering: turns a configuration into the command and environment values.
     ///   - earlyTermination: consulted on every new primary-metric report; `nil` for none.
+    ///   - executor: where trials run (this machine's processes by default).
     public init(
         definition: SweepDefinition,
         sampler: any Sampler,
         store: ExperimentStore,
         options: SweepOptions = SweepOptions(),
         rendering: TrialRendering,
-        earlyTermination: EarlyTerminationHook? = nil
+        earlyTermination: EarlyTerminationHook? = nil,
+        executor: any TrialExecutor = LocalProcessExecutor()
     ) {
         self.definition = definition
         self.sampler = sampler
+        self.executor = executor
+        self.ledger = TrialLedger(goal: definition.objective.goal)
         self.store = store
         self.options = options
         self.rendering = rendering
@@ -118,7 +135,8 @@ public actor SweepRunner {
         hasRun = true
         listener = events
         let startTime = Date()
-        TrialProcess.becomeChildSubreaper()
+        executor.prepare()
+        defer { executor.shutdown() }
         let lock = try ExperimentLock(directory: store.directory)
         defer { withExtendedLifetime(lock) {} }
 
@@ -149,8 +167,8 @@ public actor SweepRunner {
                 try pollRunning()
                 try flush()
                 deliverEvents()
-                if running.isEmpty && (end != nil || !canStartMore) { break }
-                await Self.sleep(options.pollInterval)
+                if running.isEmpty && (end != nil || (!canStartMore && inFlight == nil)) { break }
+                await wakeup.wait(timeout: options.pollInterval)
             }
         } catch {
             killAll()
@@ -179,115 +197,122 @@ public actor SweepRunner {
         guard !stored.isEmpty else { return false }
         let primary = definition.objective.primaryMetric
         var lastActivity: [Int: Date] = [:]
+        var curves: [Int: [Double]] = [:]
         for metric in try store.metrics() {
             lastActivity[metric.trial] = max(lastActivity[metric.trial] ?? metric.time, metric.time)
             if metric.name == primary && !metric.duplicate && !metric.afterStop {
                 curves[metric.trial, default: []].append(metric.value)
             }
         }
-        stopped = Set(try store.stopDecisions().map(\.trial))
+        let stops = Dictionary(try store.stopDecisions().map { ($0.trial, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Date()
-        for var trial in stored {
-            if !trial.status.isFinished {
-                if let pid = trial.pid { Self.killLeftoverGroup(pid: pid, folder: trial.folder) }
+        for var trial in stored.sorted(by: { $0.id < $1.id }) {
+            let wasUnfinished = !trial.status.isFinished
+            if wasUnfinished {
+                if let handle = trial.handle ?? trial.pid.map({ TrialHandle(executor: "local", identifier: String($0)) }) {
+                    executor.discard(handle, folder: URL(fileURLWithPath: trial.folder))
+                }
                 let was = trial.status.rawValue
                 trial.status = .interrupted
                 trial.reason = "hdbench stopped while this trial was \(was); --resume runs its parameters again"
                 trial.ended = lastActivity[trial.id] ?? trial.started ?? now  // the last sign of life
                 try store.save(trial)
-                emit(.trialFinished(trial, value: bestValue(of: trial.id)))
             }
             trials[trial.id] = trial
+            let id = ledger.add(trial.configuration, proposal: trial.proposal < ledger.nextProposal ? trial.proposal : nil, state: .running)
+            precondition(id == trial.id, "stored trial ids are not dense: \(trial.id) recorded as \(id)")
+            for value in curves[trial.id] ?? [] { ledger.report(id, value: value) }
+            if let stop = stops[trial.id] {
+                ledger.stop(id, decision: TerminationDecision(trial: id, action: .stop, reportCount: stop.reportCount, reason: stop.reason))
+            }
+            ledger.finish(id, state: Self.ledgerState(trial.status))
+            if wasUnfinished { emit(.trialFinished(trial, value: bestValue(of: trial.id))) }
         }
         nextTrialID = (stored.map(\.id).max() ?? -1) + 1
-        nextProposal = (stored.map(\.proposal).max() ?? -1) + 1
         // The latest trial of each proposal decides; an interrupted one is run again.
         let latest = Dictionary(grouping: stored.map { trials[$0.id]! }, by: \.proposal).compactMap { $0.value.max { $0.id < $1.id } }
         rerunQueue = latest.filter { $0.status == .interrupted }.sorted { $0.id < $1.id }
+        for trial in rerunQueue { ledger.requeue(trial.id) }
+        // The sampler continues from the state it had after the last stored proposal.
+        if let state = try store.suggestions().last(where: { $0.state != nil })?.state {
+            do {
+                try sampler.restore(state)
+            } catch {
+                record(DiagnosticRecord(trial: nil, message: "the sampler's stored state could not be restored (\(error)); it continues without it"))
+            }
+        }
         return true
     }
 
-    /// Kills what remains of a trial's process group from a crashed run, after checking (in
-    /// `/proc`) that a process of that group really belongs to the trial: its environment holds
-    /// the trial's `HDBENCH_METRICS_FILE`. Pids are reused, so without that check nothing is
-    /// signalled.
-    private static func killLeftoverGroup(pid: Int32, folder: String) {
-        #if os(Linux)
-        let marker = "HDBENCH_METRICS_FILE=\(folder)/metrics.jsonl"
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        for entry in entries {
-            guard Int32(entry) != nil,
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 3, Int32(fields[2]) == pid,
-                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
-            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            if variables.contains(marker) {
-                kill(-pid, SIGKILL)
-                return
-            }
+    /// The ledger's view of a stored status (a stopped trial stays stopped whatever this says).
+    private static func ledgerState(_ status: TrialStatus) -> TrialLedger.State {
+        switch status {
+        case .queued, .running: return .running
+        case .completed: return .completed
+        case .failed: return .failed
+        case .cancelled, .interrupted: return .cancelled
         }
-        #endif
     }
 
     // MARK: - Starting trials
 
     private var canStartMore: Bool {
-        !rerunQueue.isEmpty || (samplerDone == nil && nextProposal < definition.limits.maxTotalTrials)
+        !rerunQueue.isEmpty || (samplerDone == nil && ledger.nextProposal < definition.limits.maxTotalTrials)
     }
 
+    /// Fills free slots: re-runs first, then new proposals. A proposal is computed off the loop
+    /// (``SuggestionJob``); its trial starts on the first pass after it is ready.
     private func startTrials() throws {
         while running.count < concurrency && end == nil {
             if !rerunQueue.isEmpty {
                 let original = rerunQueue.removeFirst()
+                ledger.finish(original.id, state: .cancelled)
                 try start(configuration: original.configuration, proposal: original.proposal, rerunOf: original.id)
                 continue
             }
-            guard samplerDone == nil, nextProposal < definition.limits.maxTotalTrials else { return }
-            let configuration: Configuration?
-            do {
-                configuration = try sampler.suggest(history: samplerHistory(), trialIndex: nextProposal)
-            } catch {
-                samplerDone = "the sampler failed: \(error)"
-                end = (.failed, "the sampler failed at trial \(nextProposal): \(error)")
-                record(DiagnosticRecord(trial: nil, message: "sampler failed at trial \(nextProposal): \(error)"))
-                return
+            if let job = inFlight {
+                guard let (sampler, outcome) = job.take() else { return }  // still computing
+                self.sampler = sampler
+                inFlight = nil
+                let proposal = job.proposal
+                let suggestion: Suggestion?
+                do {
+                    suggestion = try outcome.get()
+                } catch {
+                    samplerDone = "the sampler failed: \(error)"
+                    end = (.failed, "the sampler failed at trial \(proposal): \(error)")
+                    record(DiagnosticRecord(trial: nil, message: "sampler failed at trial \(proposal): \(error)"))
+                    return
+                }
+                guard let suggestion else {
+                    samplerDone = "search space used up after \(proposal) trials"
+                    return
+                }
+                try start(configuration: suggestion.configuration, proposal: nil, rerunOf: nil, suggestion: suggestion)
+                continue
             }
-            guard let configuration else {
-                samplerDone = "search space used up after \(nextProposal) trials"
-                return
-            }
-            let proposal = nextProposal
-            nextProposal += 1
-            try start(configuration: configuration, proposal: proposal, rerunOf: nil)
+            guard samplerDone == nil, ledger.nextProposal < definition.limits.maxTotalTrials else { return }
+            inFlight = SuggestionJob.launch(sampler: sampler, history: ledger.history, proposal: ledger.nextProposal, wakeup: wakeup)
         }
     }
 
-    /// Everything proposed so far, one observation per proposal (its latest trial).
-    private func samplerHistory() -> SamplerHistory {
-        var latest: [Int: TrialRecord] = [:]
-        for trial in trials.values where latest[trial.proposal].map({ $0.id < trial.id }) ?? true {
-            latest[trial.proposal] = trial
-        }
-        let observations = latest.keys.sorted().compactMap { proposal -> SamplerObservation? in
-            guard let trial = latest[proposal] else { return nil }
-            let pending = !trial.status.isFinished || rerunQueue.contains { $0.id == trial.id }
-            return SamplerObservation(trial: proposal, configuration: trial.configuration,
-                                      value: bestValue(of: trial.id), isPending: pending,
-                                      isPartial: stopped.contains(trial.id))
-        }
-        return SamplerHistory(goal: definition.objective.goal, observations: observations)
-    }
-
-    private func start(configuration: Configuration, proposal: Int, rerunOf: Int?) throws {
-        let id = nextTrialID
+    /// Starts a trial of `configuration`: a re-run of `proposal`, or (with `proposal` nil) the
+    /// next proposal, made by `suggestion`.
+    private func start(configuration: Configuration, proposal: Int?, rerunOf: Int?, suggestion: Suggestion? = nil) throws {
+        let id = ledger.add(configuration, proposal: proposal)
+        precondition(id == nextTrialID, "ledger id \(id) differs from the trial id \(nextTrialID)")
         nextTrialID += 1
         let folder = store.directory.appendingPathComponent("trials").appendingPathComponent(String(id))
-        var trial = TrialRecord(id: id, proposal: proposal, rerunOf: rerunOf, configuration: configuration,
+        var trial = TrialRecord(id: id, proposal: ledger.entries[id].proposal, rerunOf: rerunOf, configuration: configuration,
                                 status: .queued, folder: folder.path)
         trials[id] = trial
         try store.save(trial)
+        if let suggestion {
+            try store.save(SuggestionRecord(proposal: trial.proposal, trial: id, diagnostics: suggestion.diagnostics, state: suggestion.state))
+            for diagnostic in suggestion.diagnostics where diagnostic.kind == .fallback {
+                record(DiagnosticRecord(trial: id, message: "sampler: \(diagnostic.message)"))
+            }
+        }
 
         let fileManager = FileManager.default
         var outputs: [String: URL] = [:]
@@ -326,32 +351,32 @@ public actor SweepRunner {
         environment["MLFLOW_ALLOW_FILE_STORE"] = "true"
         for (name, value) in definition.trial.environmentVariables { environment[name] = value }
 
-        let process: TrialProcess
+        let handle: TrialHandle
         do {
-            process = try TrialProcess.spawn(
-                command: command, directory: definition.trial.codeDirectory, environment: environment,
-                stdoutPath: folder.appendingPathComponent("stdout.log").path,
-                stderrPath: folder.appendingPathComponent("stderr.log").path)
+            handle = try executor.start(TrialLaunch(trial: id, command: command, workingDirectory: definition.trial.codeDirectory,
+                                                    environment: environment, folder: folder, timeLimit: definition.limits.trialTimeout))
         } catch {
             try fail(&trial, reason: "cannot start: \(error)")
             return
         }
         let now = Date()
         trial.status = .running
-        trial.pid = process.pid
+        trial.handle = handle
+        trial.pid = handle.executor == "local" ? Int32(handle.identifier) : nil
         trial.started = now
         trials[id] = trial
         try store.save(trial)
         running[id] = RunningTrial(
-            process: process,
+            handle: handle,
             collector: TrialOutputCollector(folder: folder, primaryMetric: definition.objective.primaryMetric),
             deadline: definition.limits.trialTimeout.map { now.addingTimeInterval($0) })
-        curves[id] = []
+        ledger.start(id)
         emit(.trialStarted(trial))
     }
 
     /// Ends a trial that never ran.
     private func fail(_ trial: inout TrialRecord, reason: String) throws {
+        ledger.finish(trial.id, state: .failed)
         trial.status = .failed
         trial.reason = reason
         trial.ended = Date()
@@ -364,10 +389,11 @@ public actor SweepRunner {
     // MARK: - Running trials
 
     private struct RunningTrial {
-        var process: TrialProcess
+        var handle: TrialHandle
         var collector: TrialOutputCollector
         var deadline: Date?
-        var leaderExit: TrialProcess.Termination?
+        /// Set once the trial's command has ended (`.some(nil)`: ended, status unknown).
+        var leaderExit: TrialTermination??
         var cancellation: Cancellation?
     }
 
@@ -385,7 +411,9 @@ public actor SweepRunner {
     private static let afterKillWait: TimeInterval = 2
 
     private func pollRunning() throws {
-        for id in running.keys.sorted() {
+        let ids = running.keys.sorted()
+        let statuses = ids.isEmpty ? [:] : executor.poll(ids.compactMap { running[$0]?.handle })
+        for id in ids {
             guard var entry = running[id] else { continue }
             let now = Date()
             let items = entry.collector.poll(final: false, now: now)
@@ -393,30 +421,37 @@ public actor SweepRunner {
             handle(items, trial: id)
             entry = running[id] ?? entry
 
-            if let termination = entry.process.reap() { entry.leaderExit = termination }
+            var leftovers = true
+            if case .ended(let termination, let alive)? = statuses[entry.handle] {
+                if entry.leaderExit == nil {
+                    entry.leaderExit = .some(termination)
+                    ledger.markExited(id)
+                }
+                leftovers = alive
+            }
             if entry.leaderExit != nil {
-                if !entry.process.groupExists {
+                if !leftovers {
                     running[id] = entry
                     try finish(id)
                     continue
                 }
                 if entry.cancellation == nil {
                     record(DiagnosticRecord(trial: id, message: "the command exited but processes it started are still running; sending them SIGTERM, SIGKILL after \(Self.seconds(options.gracePeriod))"))
-                    entry.process.signalGroup(SIGTERM)
+                    executor.terminate(entry.handle)
                     entry.cancellation = Cancellation(status: nil, reason: nil, killAt: now.addingTimeInterval(options.gracePeriod))
                 }
             }
             if var cancellation = entry.cancellation {
                 if let sent = cancellation.killSent {
                     if entry.leaderExit != nil && now.timeIntervalSince(sent) > Self.afterKillWait {
-                        record(DiagnosticRecord(trial: id, message: "process group \(entry.process.pid) still listed \(Self.seconds(Self.afterKillWait)) after SIGKILL (unreaped zombies); recording the trial as ended"))
+                        record(DiagnosticRecord(trial: id, message: "trial \(entry.handle) still listed \(Self.seconds(Self.afterKillWait)) after SIGKILL (unreaped zombies); recording the trial as ended"))
                         running[id] = entry
                         try finish(id)
                         continue
                     }
-                    entry.process.signalGroup(SIGKILL)
+                    executor.kill(entry.handle)
                 } else if now >= cancellation.killAt {
-                    entry.process.signalGroup(SIGKILL)
+                    executor.kill(entry.handle)
                     cancellation.killSent = now
                     entry.cancellation = cancellation
                 }
@@ -442,14 +477,14 @@ public actor SweepRunner {
                     reportCounts[id, default: [:]][report.name] = next
                     index = next
                 }
-                let afterStop = stopped.contains(id)
+                let afterStop = ledger.entries[id].stopDecision != nil
                 let metric = MetricRecord(trial: id, name: report.name, value: report.value, step: report.step,
                                           channel: report.channel, time: report.time, reportIndex: index,
                                           afterStop: afterStop, duplicate: duplicate)
                 pendingMetrics.append(metric)
                 emit(.metric(metric))
                 if report.name == primary && !duplicate && !afterStop {
-                    curves[id, default: []].append(report.value)
+                    ledger.report(id, value: report.value)
                     consultEarlyTermination(trial: id)
                 }
             case .diagnostic(let channel, let message, let line):
@@ -459,17 +494,12 @@ public actor SweepRunner {
     }
 
     private func consultEarlyTermination(trial id: Int) {
-        guard let hook = earlyTermination, let entry = running[id], entry.cancellation == nil, !stopped.contains(id) else { return }
-        let snapshot = MetricHistorySnapshot(
-            goal: definition.objective.goal,
-            curves: curves.keys.sorted().map { trial in
-                TrialCurve(trial: trial, values: curves[trial] ?? [],
-                                   isRunning: running[trial].map { $0.leaderExit == nil } ?? false)
-            })
-        guard let decision = hook.decide(snapshot, id) else { return }
-        let count = curves[id]?.count ?? 0
+        guard let hook = earlyTermination, let entry = running[id], entry.cancellation == nil,
+              ledger.entries[id].stopDecision == nil else { return }
+        guard let decision = hook.decide(ledger.snapshot, id) else { return }
+        let count = ledger.entries[id].reports.count
         let stop = StopDecisionRecord(trial: id, time: Date(), reportCount: count, reason: decision.reason)
-        stopped.insert(id)
+        ledger.stop(id, decision: TerminationDecision(trial: id, action: .stop, reportCount: count, reason: decision.reason))
         pendingDecisions.append(stop)
         emit(.trialStopped(stop))
         cancel(id, status: .cancelled, reason: "stopped by early termination at report \(count): \(decision.reason)")
@@ -488,7 +518,7 @@ public actor SweepRunner {
             }
             return
         }
-        entry.process.signalGroup(SIGTERM)
+        executor.terminate(entry.handle)
         entry.cancellation = Cancellation(status: status, reason: reason, killAt: Date().addingTimeInterval(options.gracePeriod))
         running[id] = entry
     }
@@ -499,16 +529,17 @@ public actor SweepRunner {
 
     /// SIGKILL to every trial, at once (the store failed; nothing can be recorded any more).
     private func killAll() {
-        for entry in running.values { entry.process.signalGroup(SIGKILL) }
+        for entry in running.values { executor.kill(entry.handle) }
     }
 
     /// Records a trial whose processes are all gone.
     private func finish(_ id: Int) throws {
         guard var entry = running.removeValue(forKey: id), var trial = trials[id] else { return }
         handle(entry.collector.poll(final: true), trial: id)
-        _ = entry.process.reap()
+        (executor as? LocalProcessExecutor)?.forget(entry.handle)
         trial.ended = Date()
-        switch entry.leaderExit {
+        let exit = entry.leaderExit ?? nil
+        switch exit {
         case .exited(let code)?: trial.exitCode = code
         case .signaled(let signal)?: trial.signal = signal
         case nil: break
@@ -517,7 +548,7 @@ public actor SweepRunner {
             trial.status = status
             trial.reason = cancellation.reason
         } else {
-            switch entry.leaderExit {
+            switch exit {
             case .exited(0)?:
                 trial.status = .completed
                 trial.reason = nil
@@ -537,17 +568,14 @@ public actor SweepRunner {
         }
         entry.cancellation = nil
         trials[id] = trial
+        ledger.finish(id, state: trial.status == .completed ? .completed : trial.status == .failed ? .failed : .cancelled)
         try flush()
         try store.save(trial)
         emit(.trialFinished(trial, value: bestValue(of: id)))
     }
 
     private func bestValue(of id: Int) -> Double? {
-        var best: Double?
-        for value in curves[id] ?? [] where value.isFinite {
-            if best == nil || definition.objective.goal.isBetter(value, than: best!) { best = value }
-        }
-        return best
+        ledger.entries.indices.contains(id) ? ledger.entries[id].bestReport : nil
     }
 
     private func record(_ diagnostic: DiagnosticRecord) {
@@ -615,13 +643,5 @@ public actor SweepRunner {
 
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
-    }
-
-    /// Sleeps without being cut short by task cancellation (the loop must keep polling while
-    /// cancelled trials drain).
-    private static func sleep(_ seconds: TimeInterval) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.resume() }
-        }
     }
 }

@@ -116,6 +116,19 @@ public struct ExperimentStore: Sendable {
                 );
                 """)
         }
+        // v2: the executor's handle per trial, and what the sampler said per proposal.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE trial ADD COLUMN handle_json TEXT;
+                CREATE TABLE suggestion (
+                    proposal INTEGER PRIMARY KEY,
+                    trial INTEGER NOT NULL REFERENCES trial(id),
+                    time REAL NOT NULL,
+                    diagnostics_json TEXT NOT NULL,
+                    state_json TEXT
+                );
+                """)
+        }
         return migrator
     }
 
@@ -153,14 +166,28 @@ public struct ExperimentStore: Sendable {
     func save(_ trial: TrialRecord) throws {
         let parameters = ParameterJSON.object(trial.configuration).serialized()
         let configuration = String(decoding: try JSONEncoder().encode(trial.configuration), as: UTF8.self)
+        let handle = try trial.handle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try pool.write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO trial (id, proposal, rerun_of, parameters_json, configuration_json, status, reason,
-                    exit_code, signal, pid, created, started, ended, command, folder)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    exit_code, signal, pid, created, started, ended, command, folder, handle_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [trial.id, trial.proposal, trial.rerunOf, parameters, configuration, trial.status.rawValue,
                                  trial.reason, trial.exitCode, trial.signal, trial.pid, trial.created.timeIntervalSince1970,
-                                 trial.started?.timeIntervalSince1970, trial.ended?.timeIntervalSince1970, trial.command, trial.folder])
+                                 trial.started?.timeIntervalSince1970, trial.ended?.timeIntervalSince1970, trial.command, trial.folder,
+                                 handle])
+        }
+    }
+
+    /// Records what the sampler said about a proposal (replacing an earlier record of it).
+    func save(_ suggestion: SuggestionRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let diagnostics = String(decoding: try encoder.encode(suggestion.diagnostics), as: UTF8.self)
+        let state = try suggestion.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO suggestion (proposal, trial, time, diagnostics_json, state_json) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [suggestion.proposal, suggestion.trial, suggestion.time.timeIntervalSince1970, diagnostics, state])
         }
     }
 
@@ -233,6 +260,23 @@ public struct ExperimentStore: Sendable {
         }
     }
 
+    /// What the sampler said about each proposal, by proposal index (empty for experiments
+    /// recorded before suggestions were stored).
+    public func suggestions() throws -> [SuggestionRecord] {
+        try pool.read { db in
+            guard try db.tableExists("suggestion") else { return [] }
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(db, sql: "SELECT * FROM suggestion ORDER BY proposal").map { row in
+                let diagnostics: String = row["diagnostics_json"]
+                let state: String? = row["state_json"]
+                return SuggestionRecord(
+                    proposal: row["proposal"], trial: row["trial"], time: Self.date(row["time"]) ?? Date(timeIntervalSince1970: 0),
+                    diagnostics: try decoder.decode([SamplerDiagnostic].self, from: Data(diagnostics.utf8)),
+                    state: try state.map { try decoder.decode(SamplerState.self, from: Data($0.utf8)) })
+            }
+        }
+    }
+
     /// Every early-termination stop decision, by trial.
     public func stopDecisions() throws -> [StopDecisionRecord] {
         try pool.read { db in
@@ -261,10 +305,12 @@ public struct ExperimentStore: Sendable {
         let configurationJSON: String = row["configuration_json"]
         let configuration = try JSONDecoder().decode(Configuration.self, from: Data(configurationJSON.utf8))
         let status: String = row["status"]
+        let handleJSON: String? = row["handle_json"]
+        let handle = handleJSON.flatMap { try? JSONDecoder().decode(TrialHandle.self, from: Data($0.utf8)) }
         return TrialRecord(
             id: row["id"], proposal: row["proposal"], rerunOf: row["rerun_of"], configuration: configuration,
             status: TrialStatus(rawValue: status) ?? .failed, reason: row["reason"], exitCode: row["exit_code"],
-            signal: row["signal"], pid: row["pid"], created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
+            signal: row["signal"], pid: row["pid"], handle: handle, created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
             started: date(row["started"]), ended: date(row["ended"]), command: row["command"], folder: row["folder"])
     }
 

@@ -20,8 +20,10 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var exitCode: Int32?
     /// The signal that ended the shell, when one did.
     public var signal: Int32?
-    /// The process (and process group) id while it ran.
+    /// The process (and process group) id while it ran (local trials).
     public var pid: Int32?
+    /// How the executor that ran the trial finds it again (``TrialExecutor``).
+    public var handle: TrialHandle?
     /// When the trial was proposed.
     public var created: Date
     /// When its process started; `nil` if it never did.
@@ -36,7 +38,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public init(
         id: Int, proposal: Int, rerunOf: Int? = nil, configuration: Configuration,
         status: TrialStatus = .queued, reason: String? = nil, exitCode: Int32? = nil, signal: Int32? = nil,
-        pid: Int32? = nil, created: Date = Date(), started: Date? = nil, ended: Date? = nil,
+        pid: Int32? = nil, handle: TrialHandle? = nil, created: Date = Date(), started: Date? = nil, ended: Date? = nil,
         command: String? = nil, folder: String
     ) {
         self.id = id
@@ -48,6 +50,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         self.exitCode = exitCode
         self.signal = signal
         self.pid = pid
+        self.handle = handle
         self.created = created
         self.started = started
         self.ended = ended
@@ -139,5 +142,26 @@ public struct StopDecisionRecord: Sendable, Hashable, Codable {
         self.time = time
         self.reportCount = reportCount
         self.reason = reason
+    }
+}
+
+/// What the sampler said when it proposed a configuration: its diagnostics and the state it
+/// carried on with (``Suggestion``), stored per proposal so `--resume` continues from it.
+public struct SuggestionRecord: Sendable, Hashable, Codable {
+    /// The sampler's trial index.
+    public var proposal: Int
+    /// The trial that first ran it.
+    public var trial: Int
+    /// When it was made.
+    public var time: Date
+    public var diagnostics: [SamplerDiagnostic]
+    public var state: SamplerState?
+
+    public init(proposal: Int, trial: Int, time: Date = Date(), diagnostics: [SamplerDiagnostic], state: SamplerState?) {
+        self.proposal = proposal
+        self.trial = trial
+        self.time = time
+        self.diagnostics = diagnostics
+        self.state = state
     }
 }

@@ -93,7 +93,7 @@ struct CLITests {
         // The same configurations as the library's sampler with the YAML's seed (42).
         let definition = try SweepDefinition(contentsOf: URL(fileURLWithPath: Self.quickstart))
         let sampler = RandomSampler(space: definition.searchSpace, seed: 42)
-        let expected = (0..<6).map { sampler.suggest(history: .init(goal: .maximize), trialIndex: $0)!.jsonText }
+        let expected = (0..<6).map { sampler.configuration(history: .init(goal: .maximize), trialIndex: $0)!.jsonText }
         #expect(lines.map(String.init) == expected)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]

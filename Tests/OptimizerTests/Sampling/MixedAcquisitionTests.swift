@@ -136,12 +136,15 @@ import TestSupport
             var sampler = BayesianSampler(space: problem.space, seed: 5, initialDesignSize: 8)
             var history = SamplerHistory(goal: .minimize)
             var out: [Configuration] = []
+            var fallbacks: [SamplerDiagnostic] = []
             for t in 0..<12 {
-                let c = try #require(try sampler.suggest(history: history, trialIndex: t))
+                let suggestion = try #require(try sampler.suggestion(history: history, trialIndex: t))
+                fallbacks += suggestion.diagnostics.filter { $0.kind == .fallback }
+                let c = suggestion.configuration
                 history.observations.append(SamplerObservation(trial: t, configuration: c, value: problem.noiseless(c), isPending: false))
                 out.append(c)
             }
-            #expect(sampler.fallbackReasons.isEmpty)
+            #expect(fallbacks.isEmpty, "\(fallbacks)")
             return out
         }
         #expect(try run() == run())

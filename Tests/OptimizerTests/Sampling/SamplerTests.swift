@@ -25,7 +25,7 @@ struct SamplerTests {
         #expect(first == (try run(&b, count: 20)))
         #expect(first != (try run(&other, count: 20)))
         // Trial 7 proposed alone (as a parallel worker would) equals trial 7 of the serial run.
-        #expect(a.suggest(history: SamplerHistory(goal: .maximize), trialIndex: 7) == first[7])
+        #expect(a.configuration(history: SamplerHistory(goal: .maximize), trialIndex: 7) == first[7])
     }
 
     @Test(arguments: [UInt64(0), 1, 2, 3])
@@ -60,7 +60,7 @@ struct SamplerTests {
             [.int(1), .string("x"), .double(0.5)], [.int(1), .string("y"), .double(0.5)], [.int(1), .string("z"), .double(0.5)],
             [.int(2), .string("x"), .double(0.5)], [.int(2), .string("y"), .double(0.5)], [.int(2), .string("z"), .double(0.5)],
         ])
-        #expect(grid.suggest(history: .init(goal: .minimize), trialIndex: 6) == nil)
+        #expect(grid.configuration(history: .init(goal: .minimize), trialIndex: 6) == nil)
     }
 
     @Test func gridWithNestedChoices() throws {

@@ -68,8 +68,8 @@ struct SobolTests {
         let space = try SearchSpace(["lr": .logUniform(-6, -1), "c": .choice(["a", "b", "c", "d"])])
         let sampler = try SobolSampler(space: space, seed: 5)
         let history = SamplerHistory(goal: .maximize)
-        let configurations = (0..<64).map { sampler.suggest(history: history, trialIndex: $0)! }
-        #expect(configurations == (0..<64).map { try! SobolSampler(space: space, seed: 5).suggest(history: history, trialIndex: $0)! })
+        let configurations = (0..<64).map { sampler.configuration(history: history, trialIndex: $0)! }
+        #expect(configurations == (0..<64).map { try! SobolSampler(space: space, seed: 5).configuration(history: history, trialIndex: $0)! })
         // Equal bins of a stratified coordinate: each of 4 options exactly 16 times in 64 points.
         var counts: [String: Int] = [:]
         for c in configurations { if case .string(let s) = c["c"]! { counts[s, default: 0] += 1 } }
@@ -81,7 +81,7 @@ struct SobolTests {
         var h = SamplerHistory(goal: .maximize)
         var seen: [Configuration] = []
         for i in 0..<20 {
-            guard let c = finiteSampler.suggest(history: h, trialIndex: i) else { break }
+            guard let c = finiteSampler.configuration(history: h, trialIndex: i) else { break }
             seen.append(c)
             h.observations.append(.init(trial: i, configuration: c, value: nil, isPending: false))
         }

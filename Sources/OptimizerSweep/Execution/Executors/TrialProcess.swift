@@ -27,12 +27,6 @@ struct TrialProcess: Sendable {
     /// The leader's pid, equal to the process group id.
     let pid: pid_t
 
-    /// How the leader ended.
-    enum Termination: Sendable, Hashable {
-        case exited(Int32)
-        case signaled(Int32)
-    }
-
     enum SpawnError: Error, CustomStringConvertible {
         case missingDirectory(String)
         case spawnFailed(errno: Int32, detail: String)
@@ -112,8 +106,8 @@ struct TrialProcess: Sendable {
 
     /// Reaps every finished child in the trial's process group without blocking; returns the
     /// leader's termination when it is among them.
-    func reap() -> Termination? {
-        var leader: Termination?
+    func reap() -> TrialTermination? {
+        var leader: TrialTermination?
         while true {
             var status: Int32 = 0
             let reaped = waitpid(-pid, &status, WNOHANG)
@@ -126,7 +120,7 @@ struct TrialProcess: Sendable {
         return leader
     }
 
-    private static func decode(_ status: Int32) -> Termination {
+    private static func decode(_ status: Int32) -> TrialTermination {
         // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
         let low = status & 0x7f
         if low == 0 { return .exited((status >> 8) & 0xff) }
