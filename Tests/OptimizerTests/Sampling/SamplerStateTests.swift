@@ -37,25 +37,32 @@ import TestSupport
     }
 
     /// The state after suggestion k, JSON-encoded and decoded as the store does, put into a new
-    /// sampler, gives bit for bit the suggestion k + 1 of the sampler that never stopped. Without
-    /// it the new sampler fits cold and suggests elsewhere (checked, so this test can fail).
-    @Test("a restored warm start continues exactly", arguments: [UInt64(1), 2, 3])
-    func restoredStateContinuesExactly(seed: UInt64) throws {
-        var original = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
-        var history = SamplerHistory(goal: .minimize)
-        let first = try Self.run(count: 12, sampler: &original, history: &history)
-        let next = try #require(try original.suggestion(history: history, trialIndex: 12))
+    /// sampler, gives bit for bit the suggestion k + 1 of the sampler that never stopped. The
+    /// warm start is one of the fit's starting points, so a cold fit often lands on the same
+    /// hyperparameters; on some seeds it does not, and there the restored state is what keeps
+    /// the continuation exact (at least one such seed is required, so this test can fail).
+    @Test("a restored warm start continues exactly")
+    func restoredStateContinuesExactly() throws {
+        var seedsWhereTheWarmStartMatters: [UInt64] = []
+        for seed: UInt64 in 1...8 {
+            var original = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
+            var history = SamplerHistory(goal: .minimize)
+            let first = try Self.run(count: 12, sampler: &original, history: &history)
+            let next = try #require(try original.suggestion(history: history, trialIndex: 12))
 
-        let json = try JSONEncoder().encode(try #require(first.last?.state))
-        var resumed = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
-        try resumed.restore(try JSONDecoder().decode(SamplerState.self, from: json))
-        let again = try #require(try resumed.suggestion(history: history, trialIndex: 12))
-        #expect(again.configuration == next.configuration, "seed \(seed)")
-        #expect(again.state == next.state)
+            let json = try JSONEncoder().encode(try #require(first.last?.state))
+            var resumed = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
+            try resumed.restore(try JSONDecoder().decode(SamplerState.self, from: json))
+            let again = try #require(try resumed.suggestion(history: history, trialIndex: 12))
+            #expect(again.configuration == next.configuration, "seed \(seed)")
+            #expect(again.state == next.state, "seed \(seed)")
 
-        var cold = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
-        let coldSuggestion = try #require(try cold.suggestion(history: history, trialIndex: 12))
-        #expect(coldSuggestion.state != next.state, "seed \(seed): the warm start made no difference, so the check above proves nothing")
+            var cold = BayesianSampler(space: Self.space, seed: seed, initialDesignSize: 5)
+            let coldSuggestion = try #require(try cold.suggestion(history: history, trialIndex: 12))
+            if coldSuggestion.configuration != next.configuration { seedsWhereTheWarmStartMatters.append(seed) }
+        }
+        #expect(!seedsWhereTheWarmStartMatters.isEmpty)
+        print("seeds where a cold fit suggests elsewhere: \(seedsWhereTheWarmStartMatters)")
     }
 
     @Test("a state of the wrong shape is refused, naming what it needs")
