@@ -26,10 +26,10 @@ import Optimizer
 /// - Final lines give the trial's value (its best report) or `(no METRIC)`, the duration,
 ///   `(best so far)` when the trial is the best at that moment, and `: reason` when there is one.
 /// - User text (values, reasons) never breaks a line: control characters become spaces.
-public enum SweepEventLine {
+package enum SweepEventLine {
     /// The line for `event`, or `nil` when the event prints nothing (other metrics,
     /// duplicates). `isBest` marks a finished trial that is the best so far.
-    public static func line(for event: SweepEvent, objective: Objective, isBest: Bool = false) -> String? {
+    package static func line(for event: SweepEvent, objective: Objective, isBest: Bool = false) -> String? {
         switch event {
         case .sweepStarted(_, let resumed, let concurrency):
             return "sweep \(resumed ? "resumed" : "started"): up to \(concurrency) trial\(concurrency == 1 ? "" : "s") at once"

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Optimizer
 
 extension SweepProgress {
@@ -14,7 +14,7 @@ extension SweepProgress {
     /// ```
     ///
     /// At most `maxRunning` running trials are listed (the most recently started), then `…`.
-    public func panel(width: Int, now: Date, maxRunning: Int = 8) -> [String] {
+    package func panel(width: Int, now: Date, maxRunning: Int = 8) -> [String] {
         let width = max(width, 20)
         var lines: [String] = []
         let total = max(totalTrials, finished + running.count)

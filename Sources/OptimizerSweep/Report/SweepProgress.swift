@@ -1,50 +1,50 @@
-public import Foundation
-public import Optimizer
+package import Foundation
+package import Optimizer
 
 /// What a running sweep has done so far, updated event by event: the state behind the live
 /// terminal view and the `(best so far)` mark of the plain event lines.
 ///
 /// A value type: ``apply(_:at:)`` folds one ``SweepEvent`` in; ``panel(width:now:)`` renders
 /// the live view's lines.
-public struct SweepProgress: Sendable {
+package struct SweepProgress: Sendable {
     /// A trial whose process is running.
-    public struct RunningTrial: Sendable, Hashable {
+    package struct RunningTrial: Sendable, Hashable {
         /// The trial id.
-        public var id: Int
+        package var id: Int
         /// Its parameters.
-        public var configuration: Configuration
+        package var configuration: Configuration
         /// When its process started.
-        public var started: Date
+        package var started: Date
         /// The latest primary-metric report (may be non-finite).
-        public var latestValue: Double?
+        package var latestValue: Double?
         /// The number of that report (n).
-        public var reportCount: Int
+        package var reportCount: Int
     }
 
     /// The primary metric and its goal.
-    public let objective: Objective
+    package let objective: Objective
     /// Trials the sweep will run in all (max_total_trials, or fewer when the space is smaller).
-    public var totalTrials: Int
+    package var totalTrials: Int
     /// When this run of the sweep started.
-    public var started: Date
+    package var started: Date
     /// Trials that ended, by status (including earlier runs of a resumed sweep).
-    public private(set) var finishedByStatus: [TrialStatus: Int] = [:]
+    package private(set) var finishedByStatus: [TrialStatus: Int] = [:]
     /// Trials that ended in this run (for the ETA).
-    public private(set) var finishedThisRun = 0
+    package private(set) var finishedThisRun = 0
     /// Running trials by id.
-    public private(set) var running: [Int: RunningTrial] = [:]
+    package private(set) var running: [Int: RunningTrial] = [:]
     /// The best trial so far: id, value, parameters.
-    public private(set) var best: (id: Int, value: Double, configuration: Configuration)?
+    package private(set) var best: (id: Int, value: Double, configuration: Configuration)?
     /// How many trials were stopped by the early-termination policy.
-    public private(set) var stoppedByPolicy = 0
+    package private(set) var stoppedByPolicy = 0
     /// Usage of every finished trial, for ``ComputeSavings``.
-    public private(set) var usage: [ComputeSavings.TrialUsage] = []
+    package private(set) var usage: [ComputeSavings.TrialUsage] = []
     private var stopped: Set<Int> = []
     private var configurations: [Int: Configuration] = [:]
 
     /// Progress of a sweep with `totalTrials` trials in all; `history` holds the results of
     /// earlier runs when the sweep is resumed.
-    public init(objective: Objective, totalTrials: Int, started: Date = Date(), history: [TrialResult] = []) {
+    package init(objective: Objective, totalTrials: Int, started: Date = Date(), history: [TrialResult] = []) {
         self.objective = objective
         self.totalTrials = totalTrials
         self.started = started
@@ -57,14 +57,14 @@ public struct SweepProgress: Sendable {
     }
 
     /// What an event changed, for the printer.
-    public struct Update: Sendable, Hashable {
+    package struct Update: Sendable, Hashable {
         /// The event made its trial the best so far (a finished trial, or a report beating the best).
-        public var isNewBest = false
+        package var isNewBest = false
     }
 
     /// Folds `event` in.
     @discardableResult
-    public mutating func apply(_ event: SweepEvent, at now: Date = Date()) -> Update {
+    package mutating func apply(_ event: SweepEvent, at now: Date = Date()) -> Update {
         var update = Update()
         switch event {
         case .sweepStarted:
@@ -114,13 +114,13 @@ public struct SweepProgress: Sendable {
     }
 
     /// Trials that ended (interrupted ones excluded: they run again).
-    public var finished: Int { finishedByStatus.values.reduce(0, +) }
+    package var finished: Int { finishedByStatus.values.reduce(0, +) }
 
     /// Compute saved by early termination so far.
-    public var savings: ComputeSavings { ComputeSavings(trials: usage) }
+    package var savings: ComputeSavings { ComputeSavings(trials: usage) }
 
     /// Seconds until the sweep should end, from this run's pace (`nil` until a trial ended).
-    public func estimatedSecondsRemaining(now: Date) -> Double? {
+    package func estimatedSecondsRemaining(now: Date) -> Double? {
         let remaining = max(0, totalTrials - finished)
         if remaining == 0 { return 0 }
         guard finishedThisRun > 0 else { return nil }
