@@ -39,6 +39,9 @@ struct TrialOutputCollector: Sendable {
 
     /// How often the MLflow store's folders are re-listed to find new metric files.
     static let mlflowScanInterval: TimeInterval = 0.25
+    /// MLflow metric files followed per trial at most (each is opened on every poll).
+    static let maximumMLflowFiles = 1000
+    private var reportedTooManyMLflowFiles = false
 
     init(folder: URL, primaryMetric: String) {
         self.folder = folder
@@ -72,7 +75,7 @@ struct TrialOutputCollector: Sendable {
         }
         if final || now.timeIntervalSince(lastMLflowScan) >= Self.mlflowScanInterval {
             lastMLflowScan = now
-            discoverMLflowMetricFiles()
+            if let problem = discoverMLflowMetricFiles() { items.append(.diagnostic(channel: .mlflow, message: problem, line: nil)) }
         }
         for path in mlflowTails.keys.sorted() {
             guard var entry = mlflowTails[path] else { continue }
@@ -114,11 +117,12 @@ struct TrialOutputCollector: Sendable {
         a == b || (a.isNaN && b.isNaN)
     }
 
-    /// Finds `mlruns/<experiment>/<run>/metrics/**` files not yet tailed.
-    private mutating func discoverMLflowMetricFiles() {
+    /// Finds `mlruns/<experiment>/<run>/metrics/**` files not yet tailed (symbolic links are
+    /// not followed); returns a problem when there are more than ``maximumMLflowFiles``.
+    private mutating func discoverMLflowMetricFiles() -> String? {
         let fileManager = FileManager.default
         let root = folder.appendingPathComponent("mlruns")
-        guard let experiments = try? fileManager.contentsOfDirectory(atPath: root.path) else { return }
+        guard let experiments = try? fileManager.contentsOfDirectory(atPath: root.path) else { return nil }
         for experiment in experiments.sorted() where !experiment.hasPrefix(".") {
             let experimentURL = root.appendingPathComponent(experiment)
             guard let runs = try? fileManager.contentsOfDirectory(atPath: experimentURL.path) else { continue }
@@ -128,44 +132,92 @@ struct TrialOutputCollector: Sendable {
                 while let relative = enumerator.nextObject() as? String {
                     let path = metricsURL.appendingPathComponent(relative).path
                     guard mlflowTails[path] == nil else { continue }
-                    var isDirectory: ObjCBool = false
-                    guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                    var status = stat()
+                    guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { continue }
+                    guard mlflowTails.count < Self.maximumMLflowFiles else {
+                        if reportedTooManyMLflowFiles { return nil }
+                        reportedTooManyMLflowFiles = true
+                        return "more than \(Self.maximumMLflowFiles) MLflow metric files; the others are not read"
+                    }
                     mlflowTails[path] = (relative, FileTail(path: path))
                 }
             }
         }
+        return nil
     }
 }
 
-/// Incremental reader of a file another process appends to.
+/// Incremental reader of a file another process appends to — a process the controller does not
+/// trust, so nothing it does to the file can block or spin the loop that reads it.
+///
+/// - Opened with `O_NOFOLLOW | O_NONBLOCK` on every poll: a symbolic link is not followed (a
+///   link to `/etc/passwd` is not read), and a FIFO does not block the open.
+/// - Only a regular file is read; anything else (FIFO, device, socket, directory) is reported
+///   once and ignored while it stays so.
+/// - At most ``maximumBytesPerPoll`` bytes per poll (a link or file as endless as `/dev/zero`
+///   cannot keep the loop busy); the rest is read on later polls.
+/// - Followed like `tail -F`: when the path names a new file (another inode) or the file shrank
+///   (truncated), reading restarts at its beginning, with a diagnostic; lines already read stay
+///   recorded.
 struct FileTail: Sendable {
     let path: String
     private var offset: off_t = 0
     private var pending: [UInt8] = []
     private var discardingOverlongLine = false
+    /// The file being read: (device, inode).
+    private var identity: (device: UInt64, inode: UInt64)?
+    /// The last refusal reported (reported again only when it changes).
+    private var refusal: String?
 
     /// A line longer than this is dropped with a diagnostic (a script printing without newlines).
     static let maximumLineLength = 1 << 20
+    /// Bytes read in one poll at most.
+    static let maximumBytesPerPoll = 4 << 20
+    /// Bytes read by the final poll (the trial has ended) at most.
+    static let maximumBytesFinal = 256 << 20
 
     init(path: String) {
         self.path = path
     }
 
+    private var name: String { (path as NSString).lastPathComponent }
+
     /// Complete lines appended since the last call (without their newline); with `final`, the
-    /// unterminated remainder too.
-    mutating func readLines(final: Bool, overflow: (String) -> Void) -> [String] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return [] }
+    /// unterminated remainder too. `problem` receives one readable sentence per thing the user
+    /// should know (an over-long line, a file that is not a regular file, a replaced file).
+    mutating func readLines(final: Bool, overflow problem: (String) -> Void) -> [String] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { refuse("\(name) is a symbolic link; it is not followed and its contents are ignored", problem) }
+            return []
+        }
         defer { close(descriptor) }
-        var lines: [String] = []
         var status = stat()
-        if fstat(descriptor, &status) == 0 && status.st_size <= offset && !final { return [] }
+        guard fstat(descriptor, &status) == 0 else { return [] }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            refuse("\(name) is not a regular file (\(Self.kind(status.st_mode))); it is ignored", problem)
+            return []
+        }
+        refusal = nil
+        let current = (device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        if let known = identity, known != current {
+            problem("\(name) was replaced by another file; reading the new one from its start")
+            restart()
+        } else if status.st_size < offset {
+            problem("\(name) was truncated (\(status.st_size) bytes, \(offset) already read); reading it again from its start")
+            restart()
+        }
+        identity = current
+        var lines: [String] = []
+        if status.st_size <= offset && !final { return [] }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, offset) }
+        var budget = final ? Self.maximumBytesFinal : Self.maximumBytesPerPoll
+        while budget > 0 {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, min($0.count, budget), offset) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             offset += off_t(count)
+            budget -= count
             for byte in buffer[0..<count] {
                 if byte == UInt8(ascii: "\n") {
                     if !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
@@ -174,12 +226,15 @@ struct FileTail: Sendable {
                 } else if !discardingOverlongLine {
                     pending.append(byte)
                     if pending.count > Self.maximumLineLength {
-                        overflow("a line of \((path as NSString).lastPathComponent) longer than \(Self.maximumLineLength) bytes was ignored")
+                        problem("a line of \(name) longer than \(Self.maximumLineLength) bytes was ignored")
                         pending.removeAll()
                         discardingOverlongLine = true
                     }
                 }
             }
+        }
+        if final && budget == 0 && hasUnreadBytes {
+            problem("\(name) holds more than \(Self.maximumBytesFinal >> 20) MiB not yet read when the trial ended; the rest is ignored")
         }
         if final {
             if !pending.isEmpty && !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
@@ -187,5 +242,34 @@ struct FileTail: Sendable {
             discardingOverlongLine = false
         }
         return lines
+    }
+
+    /// Whether bytes remain beyond what was read (a poll stopped at its byte budget).
+    private var hasUnreadBytes: Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return false }
+        return status.st_size > offset
+    }
+
+    private mutating func restart() {
+        offset = 0
+        pending.removeAll()
+        discardingOverlongLine = false
+    }
+
+    private mutating func refuse(_ message: String, _ problem: (String) -> Void) {
+        if refusal != message { problem(message) }
+        refusal = message
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        case S_IFDIR: return "a directory"
+        default: return "mode \(String(mode, radix: 8))"
+        }
     }
 }
