@@ -5,7 +5,7 @@ import OptimizerSweep
 import OptimizerBenchmarks
 
 /// `hdbench replay DIR --policy …`: what an early-termination policy would have saved and lost
-/// on a finished experiment's recorded curves (SPEC §8).
+/// on a finished experiment's recorded curves (HyperDriveSemantics.md §Extensions beyond Azure).
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
