@@ -5,7 +5,7 @@ import OptimizerSweep
 import OptimizerBenchmarks
 
 /// `hdbench replay DIR --policy …`: what an early-termination policy would have saved and lost
-/// on a finished experiment's recorded curves (SPEC §8).
+/// on a finished experiment's recorded curves (HyperDriveSemantics.md §Extensions beyond Azure).
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -19,7 +19,7 @@ struct ReplayCommand: AsyncParsableCommand {
             loss, stops, reports_total, reports_saved, trial_seconds_total, seconds_saved, \
             best_trial_without, best_trial_with, incomplete_trials, notes, experiment, \
             primary_metric, goal, trials, max_concurrent_trials.
-            Policies (SPEC §4): bandit (exactly one of --slack-factor, --slack-amount, ≥ 0), \
+            Policies (HyperDriveSemantics.md, early termination): bandit (exactly one of --slack-factor, --slack-amount, ≥ 0), \
             median (median stopping), truncation (--truncation-percentage 1–99), none. \
             --evaluation-interval (default 1; 0 means 1) and --delay-evaluation (default 0) apply \
             to bandit, median and truncation.

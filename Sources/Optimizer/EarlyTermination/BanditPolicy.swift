@@ -1,5 +1,5 @@
 /// HyperDrive's bandit policy: stop a trial whose best-so-far falls outside a slack of the best
-/// trial's value at the same report count (SPEC §4).
+/// trial's value at the same report count (<doc:HyperDriveSemantics#Early-termination>).
 ///
 /// At an evaluation point n (see ``EvaluationSchedule``), over every trial that has logged at
 /// least n reports (this one, running and ended ones), take each one's best finite value within
@@ -10,7 +10,7 @@
 /// minimise:  stop if bestSoFar > best·(1+f)      or  bestSoFar > best + a   [decided, mirror]
 /// ```
 ///
-/// Example (SPEC): best 0.8, slack factor 0.2 → stop below 0.8/1.2 = 0.6667; exactly at the
+/// Example: best 0.8, slack factor 0.2 → stop below 0.8/1.2 = 0.6667; exactly at the
 /// threshold continues.
 ///
 /// Negative `best` with a slack factor [decided]: the formulas above are written for a

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Decides whether a trial should keep running, from an immutable snapshot of every trial's
-/// primary-metric history (SPEC §4). Implementations are pure functions of their parameters
-/// and the snapshot: the same snapshot always gives the same decision.
+/// primary-metric history (<doc:HyperDriveSemantics#Early-termination>). Implementations are pure
+/// functions of their parameters and the snapshot: the same snapshot always gives the same
+/// decision.
 ///
 /// A sweep (or ``PruningMonitor``) consults the policy each time a trial logs a primary-metric
 /// value; the policy itself checks whether that report is an evaluation point.
@@ -15,7 +16,8 @@ public protocol EarlyTerminationPolicy: Sendable, CustomStringConvertible {
 }
 
 /// When a policy looks at a trial: only when n is a multiple of `evaluationInterval` and
-/// n ≥ `delayEvaluation` (SPEC §4), and never before the first report.
+/// n ≥ `delayEvaluation` (<doc:HyperDriveSemantics#Early-termination>), and never before the
+/// first report.
 public struct EvaluationSchedule: Sendable, Hashable, Codable {
     /// ≥ 1 (0 given to the initialiser means 1, as in HyperDrive).
     public var evaluationInterval: Int

@@ -1,5 +1,5 @@
 // Turning a parsed `early_termination:` section into a policy, and checking its values
-// against SPEC §4.
+// against HyperDriveSemantics.md §Early termination.
 
 extension EarlyTerminationSpec {
     /// Every problem with this specification's values (empty when valid), with paths under

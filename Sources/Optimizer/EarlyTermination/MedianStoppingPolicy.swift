@@ -1,4 +1,5 @@
-/// HyperDrive's median stopping policy (SPEC §4, [decided] details).
+/// HyperDrive's median stopping policy (<doc:HyperDriveSemantics#Early-termination>; the
+/// details Azure leaves open are our decisions).
 ///
 /// At an evaluation point n (see ``EvaluationSchedule``), over every trial that has logged at
 /// least n reports (this one, running and ended ones), take each one's mean of its finite values

@@ -1,5 +1,6 @@
 // Notation: a trial's curve is its primary-metric reports in the order they were logged;
-// n is the number of reports a trial has logged (SPEC §3: each report is one "interval").
+// n is the number of reports a trial has logged (HyperDriveSemantics.md §Objective and metrics:
+// each report is one "interval").
 //
 // Non-finite values (NaN, ±inf) [decided]: a non-finite report still counts as a report (it
 // advances n, so evaluation points stay where the script's logging puts them), but it is
@@ -15,7 +16,8 @@ public struct TrialCurve: Sendable, Equatable, Codable {
     /// decision. May contain non-finite values (counted as reports, ignored by bests and means).
     public var values: [Double]
     /// `true` while the trial runs; `false` once it finished, failed or was stopped.
-    /// Informational: SPEC §4 compares against running and ended trials alike.
+    /// Informational: policies compare against running and ended trials alike
+    /// (<doc:HyperDriveSemantics#Early-termination>).
     public var isRunning: Bool
 
     /// A curve; `isRunning` defaults to `true`.

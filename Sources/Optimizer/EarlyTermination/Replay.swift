@@ -1,5 +1,6 @@
-// Replaying a finished sweep's recorded curves under a policy (SPEC §8): what the policy would
-// have saved and what it would have cost, without running anything.
+// Replaying a finished sweep's recorded curves under a policy (HyperDriveSemantics.md §Extensions
+// beyond Azure): what the policy would have saved and what it would have cost, without running
+// anything.
 
 /// Simulates `policy` on a finished experiment's recorded curves and reports what it would
 /// have saved and lost.

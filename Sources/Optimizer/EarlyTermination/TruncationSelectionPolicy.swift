@@ -1,4 +1,5 @@
-/// HyperDrive's truncation selection policy (SPEC §4, [decided] details).
+/// HyperDrive's truncation selection policy (<doc:HyperDriveSemantics#Early-termination>; the
+/// details Azure leaves open are our decisions).
 ///
 /// At an evaluation point n (see ``EvaluationSchedule``), among the c trials that have logged at
 /// least n reports (this one, running and ended ones), compare each one's best finite value

@@ -7,19 +7,9 @@ import Foundation
 /// - Initial design: until `initialDesignSize` trials (default 10, as Optuna's and
 ///   scikit-optimize's GP samplers) have finished with a value, trials are drawn independently
 ///   at random (``InitialDesign/random``; ``InitialDesign/sobol`` for a scrambled Sobol
-///   sequence). Measured with `hdbench bench quality` (60 seeds; Hartmann-6's median is
-///   decided by the fraction of seeds that leave its second basin): the previous default of
-///   max(10, 4·P) Sobol points left Hartmann-6 there in 53% of the seeds, 10 Sobol points in
-///   50%, 10 random points in 37%; noisy Hartmann-6 57% → 38%; Ackley-10 0.96 → 0.91. It cost
-///   Styblinski–Tang-8 1.74 → 1.89 and mixed Hartmann-6 −0.97 → −0.88 (1.82 and −0.79 with
-///   ``BayesianOptimizerOptions/incumbentShrinkage`` as well; all with the noise prior of that
-///   time, N(−4, 1)). With the current N(−6, 2), BoTorch's max(10, 2·P) random points were
-///   mixed: Styblinski–Tang-8 1.80 → 1.75 and Levy-6 −0.32 → −0.51, but noisy Hartmann-6
-///   −1.41 → −1.10 and very noisy Hartmann-6 −0.57 → −0.51. With the worst-observation prior
-///   mean (``PriorMean``) 10 Sobol points were still worse than 10 random ones on the Hartmann-6
-///   family: noisy −1.55 → −1.14, very noisy −0.96 → −0.72, mixed −0.98 → −0.79.
+///   sequence). Why random and why 10: <doc:DecisionLog#Initial-design>.
 /// - Mixed spaces: the acquisition is maximised over runnable configurations only
-///   (``DiscreteCoordinates``: snapped candidates, continuous L-BFGS-B, single-parameter
+///   (`DiscreteCoordinates`: snapped candidates, continuous L-BFGS-B, single-parameter
 ///   discrete moves), see ``searchesDiscreteCoordinates``.
 /// - Orientation: values are negated when minimising, so the surrogate always maximises.
 /// - Pending trials enter by kriging believer (``PendingStrategy``), so concurrent suggestions
@@ -31,8 +21,9 @@ import Foundation
 ///   carries a ``SamplerDiagnostic/Kind/fallback`` diagnostic saying why.
 /// - State: the Gaussian process's warm start (``BayesianOptimizer/lastHyperparameters``) is
 ///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``.
-/// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``, SPEC §8)
-///   enter the surrogate as ``partialObservations`` says.
+/// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``,
+///   <doc:HyperDriveSemantics#Extensions-beyond-Azure>) enter the surrogate as
+///   ``partialObservations`` says.
 public struct BayesianSampler: Sampler {
     /// How the trials before the surrogate takes over are drawn.
     public enum InitialDesign: String, Sendable, Hashable, Codable, CaseIterable {
@@ -103,15 +94,17 @@ public struct BayesianSampler: Sampler {
     /// How trials stopped by an early-termination policy enter the surrogate.
     public var partialObservations = PartialObservationHandling.floorAtWorstCompleted
     /// Whether the acquisition is maximised over runnable points only when the space has
-    /// discrete coordinates (``DiscreteCoordinates``; default). `false` maximises the
-    /// continuous relaxation and decodes its maximum (for comparison). Measured with `hdbench
-    /// bench quality --problem mixed_hartmann6 --seeds 20`: median log10 regret at 100
-    /// evaluations −0.71 with the relaxation, −0.98 with the search; lower quartile −0.93 → −4.48.
+    /// discrete coordinates (`DiscreteCoordinates`; default). `false` maximises the
+    /// continuous relaxation and decodes its maximum (for comparison; the measurements are in
+    /// <doc:DecisionLog#Mixed-spaces>).
     public var searchesDiscreteCoordinates = true
 
     /// - Parameters:
+    ///   - space: the space to search.
+    ///   - seed: every random choice derives from (seed, trial index).
     ///   - initialDesignSize: `nil` for ``defaultInitialDesignSize`` (10).
     ///   - initialDesign: `nil` for ``defaultInitialDesign`` (``InitialDesign/random``).
+    ///   - options: the optimisation step's options (<doc:BayesianCore>).
     public init(space: SearchSpace, seed: UInt64 = 0, initialDesignSize: Int? = nil, initialDesign: InitialDesign? = nil,
                 options: BayesianOptimizerOptions = .init()) {
         self.space = space

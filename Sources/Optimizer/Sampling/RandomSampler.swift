@@ -1,6 +1,6 @@
 /// Independent random draws from each parameter's distribution (`sampling_algorithm: random`).
 ///
-/// Trial `i` draws from ``SplitMix64/init(seed:stream:)`` with stream `i`, so a sweep is
+/// Trial `i` draws from `SplitMix64(seed:stream:)` with stream `i`, so a sweep is
 /// repeatable from its seed and serial and parallel runs propose the same configurations.
 ///
 /// When the whole space is discrete and finite (``SearchSpace/isFinite``) the sampler never

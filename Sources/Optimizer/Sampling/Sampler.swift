@@ -7,10 +7,11 @@ public struct SamplerObservation: Sendable, Hashable {
     public var value: Double?
     /// `true` while the trial is still queued or running (its result is not known yet).
     public var isPending: Bool
-    /// `true` when an early-termination policy stopped the trial (SPEC §8, Bayesian sampling
-    /// with a policy): `value` is then its best value *so far*, from an incomplete curve — a
-    /// lower bound (maximising; an upper bound minimising) of what the full run would have
-    /// logged. ``BayesianSampler`` treats such values per its ``BayesianSampler/partialObservations``.
+    /// `true` when an early-termination policy stopped the trial
+    /// (<doc:HyperDriveSemantics#Extensions-beyond-Azure>, Bayesian sampling with a policy):
+    /// `value` is then its best value *so far*, from an incomplete curve — a lower bound
+    /// (maximising; an upper bound minimising) of what the full run would have logged.
+    /// ``BayesianSampler`` treats such values per its ``BayesianSampler/partialObservations``.
     public var isPartial: Bool
 
     public init(trial: Int, configuration: Configuration, value: Double?, isPending: Bool, isPartial: Bool = false) {

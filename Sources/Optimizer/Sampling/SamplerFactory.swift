@@ -1,10 +1,12 @@
 /// The sampler for `algorithm` over `space`.
 ///
 /// - Parameters:
+///   - algorithm: as the sweep specifies it.
+///   - space: the space to sample.
 ///   - seed: overrides the algorithm's own seed; when both are `nil` the seed is 0. A sweep
 ///     runner that wants unrepeatable sweeps should draw a seed, pass it here and record it.
 /// - Throws: ``ConfigurationError`` when the space does not suit the algorithm (grid over a
-///   non-choice parameter, Sobol beyond ``SobolSequence/maxDimension`` coordinates) or the
+///   non-choice parameter, Sobol beyond `SobolSequence.maxDimension` coordinates) or the
 ///   algorithm is not available. Azure's restrictions on Bayesian sampling (choice, uniform,
 ///   quniform; no early termination) are checked by the YAML reader, not here: the library
 ///   allows every expression.

@@ -1,7 +1,7 @@
 /// Scrambled Sobol points mapped through each parameter's inverse CDF
 /// (`sampling_algorithm: {type: random, rule: sobol}`).
 ///
-/// Trial `i` uses point `i` of a ``SobolSequence`` over the space's unit layout
+/// Trial `i` uses point `i` of a `SobolSequence` over the space's unit layout
 /// (``SearchSpace/unitDimension`` coordinates: one per expression, a choice's option by equal
 /// bins followed by every nested expression's coordinates), scrambled from `seed` with a
 /// linear matrix scramble and digital shift, at 52 bits of resolution, each coordinate moved
@@ -19,7 +19,7 @@ public struct SobolSampler: Sampler {
     /// The scrambled sequence.
     public let sequence: SobolSequence
 
-    /// Throws when the space needs more than ``SobolSequence/maxDimension`` coordinates.
+    /// Throws when the space needs more than `SobolSequence.maxDimension` (1024) coordinates.
     public init(space: SearchSpace, seed: UInt64) throws(ConfigurationError) {
         let dimension = space.unitDimension
         guard dimension <= SobolSequence.maxDimension else {

@@ -91,7 +91,8 @@ extension ParameterExpression {
     }
 
     /// True when a q-expression yields integers: `q` integral and, for the bounded forms, the
-    /// bounds integral (SPEC §1). `randint` is always integral; the others never are.
+    /// bounds integral (<doc:HyperDriveSemantics#Search-space>). `randint` is always integral;
+    /// the others never are.
     public var isIntegralValued: Bool {
         switch self {
         case .randint: return true

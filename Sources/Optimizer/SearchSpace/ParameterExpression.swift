@@ -1,4 +1,5 @@
-/// A parameter expression: the distribution one hyperparameter is drawn from (SPEC §1).
+/// A parameter expression: the distribution one hyperparameter is drawn from
+/// (<doc:HyperDriveSemantics#Search-space>; draws and encoding in <doc:SearchSpaces>).
 ///
 /// The ten expressions of Azure ML sweep jobs, with the same meaning:
 ///
@@ -107,7 +108,7 @@ public enum ChoiceOption: Sendable, Hashable, ExpressibleByIntegerLiteral, Expre
 {
     /// A literal: ``ParameterValue/int(_:)``, ``ParameterValue/double(_:)`` or
     /// ``ParameterValue/string(_:)``. A literal ``ParameterValue/mapping(_:)`` is accepted and
-    /// treated as a ``mapping(_:)`` of literals.
+    /// treated as a ``mapping(_:)-enum.case`` of literals.
     case literal(ParameterValue)
     /// A mapping option; its value in a configuration is a ``ParameterValue/mapping(_:)`` with
     /// every nested expression replaced by a drawn value.

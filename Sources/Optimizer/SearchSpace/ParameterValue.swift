@@ -1,7 +1,8 @@
 /// One value of a hyperparameter, typed as it will be rendered into a trial's command.
 ///
-/// Integers render without ".0" (SPEC §1), doubles in shortest round-trip form, strings
-/// verbatim or shell-quoted, and nested-choice mappings as compact JSON (SPEC §6).
+/// Integers render without ".0" (<doc:HyperDriveSemantics#Search-space>), doubles in shortest
+/// round-trip form, strings verbatim or shell-quoted, and nested-choice mappings as compact JSON
+/// (<doc:HyperDriveSemantics#Running-a-trial>).
 public enum ParameterValue: Sendable, Hashable, Codable {
     case int(Int)
     case double(Double)

@@ -1,4 +1,5 @@
-/// A validated search space: named parameter expressions, in the order written (SPEC §1).
+/// A validated search space: named parameter expressions, in the order written
+/// (<doc:HyperDriveSemantics#Search-space>).
 ///
 /// ```swift
 /// let space = try SearchSpace([

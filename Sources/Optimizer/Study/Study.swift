@@ -58,7 +58,8 @@ public struct StudyRecord: Sendable, Equatable {
     public var failureReason: String?
 
     /// The value used for ranking: the final value if finite, else the best finite
-    /// intermediate value (SPEC §3: a trial's best logged value; pruned trials still count).
+    /// intermediate value (<doc:HyperDriveSemantics#Objective-and-metrics>: a trial's best logged
+    /// value; pruned trials still count).
     public func rankingValue(goal: PrimaryMetricGoal) -> Double? {
         if let v = finalValue, v.isFinite { return v }
         let finite = intermediateValues.filter(\.isFinite)
@@ -71,7 +72,7 @@ public struct StudyRecord: Sendable, Equatable {
 ///
 /// ```swift
 /// let space = try SearchSpace(["lr": .logUniform(-6, -1), "layers": .choice([1, 2, 3])])
-/// var study = Study(space: space, goal: .maximize, sampler: .bayesian(seed: 7))
+/// var study = try Study(space: space, goal: .maximize, sampler: .bayesian(seed: 7))
 /// let trial = try study.ask()
 /// study.tell(trial, value: accuracy)
 /// ```
@@ -120,7 +121,7 @@ public struct Study: Sendable {
     public var history: SamplerHistory { ledger.history }
 
     /// Proposes the next trial.
-    /// - Throws: ``StudyError/searchSpaceExhausted`` when a finite space is used up (or the
+    /// - Throws: ``StudyError/searchSpaceExhausted(trials:)`` when a finite space is used up (or the
     ///   grid is done); rethrows sampler errors.
     public mutating func ask() throws -> StudyTrial {
         let index = ledger.nextProposal

@@ -8,7 +8,8 @@ import Optimizer
 ///
 /// Used to say whether two samplers' medians over seeds differ by more than seed noise. On a
 /// bimodal problem the interval can span both basins: Hartmann-6 with the Bayesian defaults
-/// of stop 10 (58% of 60 seeds reached the global basin) had median −3.43 in [−3.99, −0.92].
+/// of commit 6ac46e4 (58% of 60 seeds reached the global basin) had median −3.43 in
+/// [−3.99, −0.92].
 ///
 /// - Returns: `nil` when `values` is empty, holds a NaN, or is too short for the level (fewer
 ///   than 6 values at 95%, where even [min, max] covers less than `level`).

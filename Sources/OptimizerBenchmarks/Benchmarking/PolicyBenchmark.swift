@@ -1,9 +1,10 @@
 import Foundation
 package import Optimizer
 
-// Bayesian sampling together with an early-termination policy (SPEC §8), measured in process
-// on synthetic learning curves: does a surrogate that sees stopped trials' partial values beat
-// random sampling under the same policy, and how should those partial values enter it?
+// Bayesian sampling together with an early-termination policy (HyperDriveSemantics.md §Extensions
+// beyond Azure), measured in process on synthetic learning curves: does a surrogate that sees
+// stopped trials' partial values beat random sampling under the same policy, and how should those
+// partial values enter it?
 //
 // Notation: θ a configuration; t = 1…T the report number (T = reportCount); a(θ) the
 // curve's plateau, τ(θ) its time constant in reports; ε_t ~ N(0, σ²) independent noise.

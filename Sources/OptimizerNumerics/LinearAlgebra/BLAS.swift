@@ -3,8 +3,9 @@ internal import CBLASShim
 
 /// OpenBLAS build information and thread control.
 ///
-/// Small matrices with oversubscribed BLAS threads are a known 10× slowdown (TOOLCHAIN.md,
-/// STYLE.md), so hdbench sets the thread count deliberately and every benchmark prints it.
+/// Small matrices with oversubscribed BLAS threads are a known 10× slowdown (seen in Optuna's and
+/// BoTorch's GP code), so hdbench sets the thread count deliberately and every benchmark prints
+/// it (the measurements: `Sources/Optimizer/Optimizer.docc/DecisionLog.md`, "BLAS").
 public enum BLAS {
     /// OpenBLAS's build configuration string (`openblas_get_config`), e.g.
     /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64".
@@ -33,8 +34,8 @@ public enum BLAS {
     /// OpenBLAS's `DYNAMIC_ARCH` build picks kernels from the CPUID family and model. Virtual
     /// machines that mask them (this project's CI machines report a generic "Intel Xeon
     /// Processor") make it fall back to Prescott (SSE3) kernels although the CPU has AVX2 and
-    /// AVX-512: measured here, dpotrf at n = 1000 ran at 9 GFLOP/s with Prescott and 22–24 with
-    /// SkylakeX. The choice is read from `OPENBLAS_CORETYPE` when the library loads, so a
+    /// AVX-512, several times slower (measured in `Sources/Optimizer/Optimizer.docc/DecisionLog.md`,
+    /// "BLAS"). The choice is read from `OPENBLAS_CORETYPE` when the library loads, so a
     /// process can only fix it by restarting itself with that variable set (the `hdbench`
     /// command does so); library users can export it themselves.
     /// - Parameter cpuFlags: the `flags` of `/proc/cpuinfo`; read from the system when `nil`.

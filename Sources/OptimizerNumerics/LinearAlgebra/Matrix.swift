@@ -1,7 +1,7 @@
 // Notation: a Matrix is r×c, stored column-major in `elements`: element (i, j) is at
 // index i + j·r. This matches BLAS/LAPACK's column-major layout, so every call passes the
-// storage directly with leading dimension r (no transposing copies; TOOLCHAIN.md measured
-// LAPACKE's row-major path 1.3–1.7× slower).
+// storage directly with leading dimension r (no transposing copies; LAPACKE's row-major path
+// was measured 1.3–1.7× slower, see DecisionLog.md, "BLAS", in Optimizer.docc).
 
 /// A dense real matrix stored column-major, as a value type.
 ///

@@ -7,7 +7,8 @@ public import Optimizer
 /// booleans, `1e-3` is text but `1.0e-3` a number, `017` octal, and so on (see the
 /// `YAML11Node` documentation in the source).
 ///
-/// **Extensions** (SPEC §8) are turned on by the `extensions:` argument or by the top-level key
+/// **Extensions** (HyperDriveSemantics.md §Extensions beyond Azure) are turned on by the
+/// `extensions:` argument or by the top-level key
 ///
 /// ```yaml
 /// x-hdbench:
@@ -278,7 +279,8 @@ struct SweepYAMLParser {
         guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return nil }
         if let logbase = fields["logbase"] {
             // Azure's random sampling can take loguniform bounds in another base; hdbench keeps
-            // SPEC §1's natural logs, so only the default base e is accepted.
+            // natural-log bounds (HyperDriveSemantics.md §Search space), so only the default
+            // base e is accepted.
             let isE: Bool
             switch logbase.kind {
             case .string(let s): isE = s.lowercased() == "e"

@@ -21,7 +21,8 @@ public struct SweepDefinition: Sendable {
     public var objective: Objective
     public var earlyTermination: EarlyTerminationSpec?
     public var limits: Limits
-    /// True when the user opted into hdbench's extensions beyond Azure (SPEC §8).
+    /// True when the user opted into hdbench's extensions beyond Azure (HyperDriveSemantics.md
+    /// §Extensions beyond Azure).
     public var extensions: Bool
     /// Azure-only keys that were accepted and recorded but have no meaning here
     /// (`environment`, `compute`, `resources`, …), as YAML path → compact text.

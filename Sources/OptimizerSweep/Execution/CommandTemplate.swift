@@ -1,8 +1,8 @@
 import Foundation
 public import Optimizer
 
-/// One `${{namespace.name}}` placeholder in a trial command (SPEC §6), or the legacy
-/// single-brace `{search_space.name}` form.
+/// One `${{namespace.name}}` placeholder in a trial command (HyperDriveSemantics.md §Running a
+/// trial), or the legacy single-brace `{search_space.name}` form.
 public struct CommandPlaceholder: Sendable, Hashable {
     /// What a placeholder refers to.
     public enum Namespace: String, Sendable, Hashable, CaseIterable {
@@ -28,10 +28,11 @@ public func commandPlaceholders(in template: String) -> [CommandPlaceholder] {
     placeholderMatches(in: template).map(\.placeholder)
 }
 
-/// `template` with every known placeholder replaced (SPEC §6): `${{search_space.x}}` (and the
-/// legacy `{search_space.x}`) by ``renderedForShell(_:)`` of x's value in `configuration`,
-/// `${{inputs.x}}` and `${{outputs.x}}` by the shell-quoted path or value. Placeholders whose
-/// name is not found are left as written (validation reports them beforehand).
+/// `template` with every known placeholder replaced (HyperDriveSemantics.md §Running a trial):
+/// `${{search_space.x}}` (and the legacy `{search_space.x}`) by ``renderedForShell(_:)`` of x's
+/// value in `configuration`, `${{inputs.x}}` and `${{outputs.x}}` by the shell-quoted path or
+/// value. Placeholders whose name is not found are left as written (validation reports them
+/// beforehand).
 ///
 /// **v1 style** (HyperDrive SDK v1, where the service appended the sampled values to the
 /// script's arguments): when the template names no `search_space` parameter at all, every

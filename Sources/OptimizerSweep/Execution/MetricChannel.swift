@@ -1,6 +1,7 @@
 import Optimizer
 
-/// The way a training script reported a metric value (SPEC §3). All three are read at once.
+/// The way a training script reported a metric value (HyperDriveSemantics.md §Logging metrics). All
+/// three are read at once.
 public enum MetricChannel: String, Sendable, Hashable, Codable, CaseIterable {
     /// A `NAME=VALUE` or `NAME: VALUE` line on the trial's stdout.
     case stdout

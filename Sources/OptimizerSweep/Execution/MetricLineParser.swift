@@ -1,8 +1,8 @@
 import Foundation
 import Optimizer
 
-/// Parses one line of each metric channel (SPEC §3). Pure functions; the collector decides what
-/// to record.
+/// Parses one line of each metric channel (HyperDriveSemantics.md §Logging metrics). Pure
+/// functions; the collector decides what to record.
 public enum MetricLineParser {
     /// What one line says.
     public enum Outcome: Sendable, Equatable {

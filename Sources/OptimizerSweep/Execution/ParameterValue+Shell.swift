@@ -1,6 +1,7 @@
 public import Optimizer
 
-/// `value` as it is substituted into a trial's shell command (SPEC §6).
+/// `value` as it is substituted into a trial's shell command (HyperDriveSemantics.md §Running a
+/// trial).
 ///
 /// - Integers: decimal, no ".0" (`3`).
 /// - Doubles: shortest round-trip form (`0.001`, `1e-05`, `1e+16`, `inf`, `nan`); Python's

@@ -6,8 +6,9 @@ import Darwin
 import Foundation
 import Optimizer
 
-/// Reads a running trial's metrics from its three channels (SPEC §3) by tailing files in the
-/// trial folder: `stdout.log`, `metrics.jsonl` and `mlruns/<exp>/<run>/metrics/<name>`.
+/// Reads a running trial's metrics from its three channels (HyperDriveSemantics.md §Logging
+/// metrics) by tailing files in the trial folder: `stdout.log`, `metrics.jsonl` and
+/// `mlruns/<exp>/<run>/metrics/<name>`.
 ///
 /// Files are read incrementally from the last offset; a line is used only once its newline has
 /// arrived (or when the trial has ended). Reading files the child writes directly, rather than

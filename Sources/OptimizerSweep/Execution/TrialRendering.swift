@@ -1,9 +1,9 @@
 public import Foundation
 public import Optimizer
 
-/// Turns a configuration into what a trial runs: the command text (placeholders substituted,
-/// values rendered and shell-quoted per SPEC §6) and the text of each `AZUREML_SWEEP_<name>`
-/// environment value.
+/// Turns a configuration into what a trial runs: the command text (placeholders substituted, values
+/// rendered and shell-quoted per HyperDriveSemantics.md §Running a trial) and the text of each
+/// `AZUREML_SWEEP_<name>` environment value.
 ///
 /// Injected into ``SweepRunner`` so the runner does not depend on how values are rendered.
 public struct TrialRendering: Sendable {
@@ -23,9 +23,10 @@ public struct TrialRendering: Sendable {
 }
 
 extension TrialRendering {
-    /// The rendering of SPEC §6 for a sweep definition: `${{search_space.x}}`, `${{inputs.x}}`
-    /// and `${{outputs.x}}` (and the legacy single-brace form) substituted by ``renderCommand(_:configuration:inputs:outputs:)``,
-    /// values shell-quoted unless made only of safe characters; environment values unquoted.
+    /// The rendering of HyperDriveSemantics.md §Running a trial for a sweep definition: `${{search_space.x}}`,
+    /// `${{inputs.x}}` and `${{outputs.x}}` (and the legacy single-brace form) substituted by
+    /// ``renderCommand(_:configuration:inputs:outputs:)``, values shell-quoted unless made only of safe characters;
+    /// environment values unquoted.
     public static func standard(for definition: SweepDefinition) -> TrialRendering {
         let template = definition.trial.command
         let inputs = definition.inputValues

@@ -1,7 +1,7 @@
 public import Foundation
 import Optimizer
 
-/// The self-contained HTML report of an experiment (SPEC §7).
+/// The self-contained HTML report of an experiment (HyperDriveSemantics.md §Seeing and choosing).
 ///
 /// One file, no network access when viewed: CSS and JavaScript are inline, charts are SVG
 /// drawn by the inline script from the data, which is embedded once as JSON in

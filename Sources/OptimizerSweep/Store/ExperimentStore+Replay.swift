@@ -1,8 +1,8 @@
 public import Foundation
 public import Optimizer
 
-// Reading a recorded experiment back as a ``ReplayInput`` (SPEC §8: replaying a finished
-// sweep's curves under other policies).
+// Reading a recorded experiment back as a ``ReplayInput`` (HyperDriveSemantics.md §Extensions
+// beyond Azure: replaying a finished sweep's curves under other policies).
 
 /// A stored experiment prepared for ``replay(experiment:policy:)``: its curves as a
 /// ``ReplayInput`` plus what the store knows that qualifies a replay (interrupted, unfinished
