@@ -63,7 +63,9 @@ struct SweepCommand: AsyncParsableCommand {
         let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
         let runner = SweepRunner(definition: definition, sampler: sampler, store: store, options: options,
                                  rendering: .standard(for: definition),
-                                 earlyTermination: .forSpec(definition.earlyTermination))
+                                 earlyTermination: .forSpec(definition.earlyTermination),
+                                 // This process runs nothing but trials: it may reap every child.
+                                 executor: LocalProcessExecutor(adoptsOrphans: true))
 
         print("experiment: \(directory.path)")
         for warning in definition.warnings { print("warning: \(warning)") }

@@ -206,11 +206,16 @@ public actor SweepRunner {
         }
         let stops = Dictionary(try store.stopDecisions().map { ($0.trial, $0) }, uniquingKeysWith: { first, _ in first })
         let now = Date()
+        let storedMetrics = Dictionary(grouping: try store.metrics(), by: \.trial)
         for var trial in stored.sorted(by: { $0.id < $1.id }) {
             let wasUnfinished = !trial.status.isFinished
             if wasUnfinished {
                 if let handle = trial.handle ?? trial.pid.map({ TrialHandle(executor: "local", identifier: String($0)) }) {
                     executor.discard(handle, folder: URL(fileURLWithPath: trial.folder))
+                }
+                let ingested = ingestLogs(of: trial, stored: storedMetrics[trial.id] ?? [], stopped: stops[trial.id] != nil, now: now)
+                for metric in ingested where metric.name == primary && !metric.duplicate && !metric.afterStop {
+                    curves[trial.id, default: []].append(metric.value)
                 }
                 let was = trial.status.rawValue
                 trial.status = .interrupted
@@ -242,6 +247,41 @@ public actor SweepRunner {
             }
         }
         return true
+    }
+
+    /// Reads what an interrupted trial wrote to its logs after the last poll of the controller
+    /// that died (its stdout, metrics file and MLflow files are complete on disk), and queues
+    /// the metric values the store does not hold yet: per metric and channel, the values past
+    /// those already stored, numbered on from the stored reports. Nothing a trial logged is lost
+    /// to a crash of the controller.
+    private func ingestLogs(of trial: TrialRecord, stored: [MetricRecord], stopped: Bool, now: Date) -> [MetricRecord] {
+        var storedCount: [String: [MetricChannel: Int]] = [:]
+        var nextIndex: [String: Int] = [:]
+        for metric in stored {
+            storedCount[metric.name, default: [:]][metric.channel, default: 0] += 1
+            if let index = metric.reportIndex { nextIndex[metric.name] = max(nextIndex[metric.name] ?? 0, index) }
+        }
+        var collector = TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric)
+        var ingested: [MetricRecord] = []
+        var ordinal: [String: [MetricChannel: Int]] = [:]
+        for item in collector.poll(final: true, now: now) {
+            guard case .report(let report, let duplicate) = item else { continue }
+            let position = ordinal[report.name, default: [:]][report.channel, default: 0]
+            ordinal[report.name, default: [:]][report.channel] = position + 1
+            guard position >= storedCount[report.name]?[report.channel] ?? 0 else { continue }
+            var index: Int?
+            if !duplicate {
+                index = (nextIndex[report.name] ?? 0) + 1
+                nextIndex[report.name] = index
+            }
+            ingested.append(MetricRecord(trial: trial.id, name: report.name, value: report.value, step: report.step,
+                                         channel: report.channel, time: now, reportIndex: index, afterStop: stopped, duplicate: duplicate))
+        }
+        if !ingested.isEmpty {
+            pendingMetrics += ingested
+            record(DiagnosticRecord(trial: trial.id, message: "\(ingested.count) metric value\(ingested.count == 1 ? "" : "s") logged after the controller stopped were read from the trial's logs"))
+        }
+        return ingested
     }
 
     /// The ledger's view of a stored status (a stopped trial stays stopped whatever this says).

@@ -105,3 +105,210 @@ extension ExperimentTests {
         }
     }
 }
+
+/// Processes a trial leaves behind, and trials of a controller killed outright.
+extension ExperimentTests {
+    @Suite(.serialized) struct OrphanTests {
+        static func markedProcesses(under experiment: URL) -> [pid_t] {
+            let needle = "HDBENCH_METRICS_FILE=\(experiment.path)/"
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+            return names.compactMap { name -> pid_t? in
+                guard let pid = pid_t(name),
+                      let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")"),
+                      !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z"),
+                      let environment = FileManager.default.contents(atPath: "/proc/\(name)/environ") else { return nil }
+                return String(decoding: environment, as: UTF8.self).contains(needle) ? pid : nil
+            }
+        }
+
+        static func zombieChildren(of parent: pid_t) -> Int {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return 0 }
+            return names.count { name in
+                guard let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return false }
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                return fields.count > 2 && fields[0] == "Z" && pid_t(fields[1]) == parent
+            }
+        }
+
+        /// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
+        static func eventually(within seconds: Double, _ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if condition() { return true }
+                usleep(20_000)
+            }
+            return condition()
+        }
+
+        static func job(command: String, values: String, concurrency: Int = 1) -> String {
+            """
+            $schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json
+            type: sweep
+            trial:
+              command: \(command)
+              code: .
+            search_space:
+              v: {type: choice, values: [\(values)]}
+            sampling_algorithm: grid
+            objective: {goal: maximize, primary_metric: accuracy}
+            limits: {max_total_trials: 10, max_concurrent_trials: \(concurrency)}
+
+            """
+        }
+
+        /// Three ways to leave the process group and outlive the trial: `setsid` with a
+        /// background child, a double fork into a new session, `nohup setsid`. Each leaves a
+        /// `sleep 600` that must be gone when the sweep ends.
+        @Test("descendants that leave the process group are ended with their trial")
+        func setsidDescendantsAreEnded() async throws {
+            let work = Fixtures.temporaryDirectory()
+            try """
+                case "$1" in
+                  1) setsid sh -c 'sleep 600 & exit 0' ;;
+                  2) ( setsid sh -c 'sleep 600' & ) ;;
+                  3) nohup setsid sleep 600 >/dev/null 2>&1 & ;;
+                esac
+                echo accuracy=$1
+                """.write(to: work.appendingPathComponent("escape.sh"), atomically: true, encoding: .utf8)
+            try Self.job(command: "sh escape.sh ${{search_space.v}}", values: "1, 2, 3", concurrency: 3)
+                .write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+            let experiment = work.appendingPathComponent("exp")
+            let run = try await HDBenchBinary.run(["sweep", "job.yml", "--experiment-dir", experiment.path, "--grace-period", "0.5"], in: work)
+            #expect(run.status == 0, "\(run.output)")
+            let left = Self.markedProcesses(under: experiment)
+            #expect(left.isEmpty, "processes left running after the sweep: \(left)")
+            for pid in left { kill(pid, SIGKILL) }
+        }
+
+        /// Four trials each start a short-lived process in a new session that outlives the
+        /// trial's shell; the fifth trial waits until the test has counted the controller's
+        /// zombie children: none may remain.
+        @Test("descendants that exit during the sweep are reaped, not left as zombies")
+        func noZombiesAccumulate() async throws {
+            let work = Fixtures.temporaryDirectory()
+            let go = work.appendingPathComponent("go")
+            try """
+                if [ "$1" = 5 ]; then
+                  while [ ! -f "\(go.path)" ]; do sleep 0.02; done
+                else
+                  ( setsid sh -c 'sleep 0.1; touch "\(work.path)/child-'$1'"' & )
+                  while [ ! -f "\(work.path)/child-$1" ]; do sleep 0.02; done
+                fi
+                echo accuracy=$1
+                """.write(to: work.appendingPathComponent("short.sh"), atomically: true, encoding: .utf8)
+            try Self.job(command: "sh short.sh ${{search_space.v}}", values: "1, 2, 3, 4, 5")
+                .write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+            let experiment = work.appendingPathComponent("exp")
+            let output = work.appendingPathComponent("out.txt")
+            let process = try CommandLineTests.launch(["sweep", "job.yml", "--experiment-dir", experiment.path], in: work, output: output)
+            let controller = process.processIdentifier
+            let (childrenDone, zombiesGone) = await withCheckedContinuation { (done: CheckedContinuation<(Bool, Bool), Never>) in
+                DispatchQueue.global().async {
+                    let childrenDone = Self.eventually(within: 20) {
+                        (1...4).allSatisfy { FileManager.default.fileExists(atPath: work.appendingPathComponent("child-\($0)").path) }
+                    }
+                    // Every short-lived process has exited; the controller polls every 50 ms.
+                    let zombiesGone = Self.eventually(within: 3) { Self.zombieChildren(of: controller) == 0 }
+                    _ = FileManager.default.createFile(atPath: go.path, contents: nil)
+                    process.waitUntilExit()
+                    done.resume(returning: (childrenDone, zombiesGone))
+                }
+            }
+            #expect(childrenDone)
+            #expect(zombiesGone, "zombie children of the controller: \(Self.zombieChildren(of: controller))")
+            #expect(process.terminationStatus == 0)
+        }
+
+        /// `kill -9` of the controller: its trial dies within about a second (the watcher), and
+        /// `--resume` stores every line the trial printed, including those after the kill.
+        @Test("kill -9 of the controller: no trial outlives it, and --resume stores every logged line")
+        func killNineLeavesNoTrialAndLosesNoLine() async throws {
+            let work = Fixtures.temporaryDirectory()
+            try """
+                if [ -f "$(dirname "$0")/ran-$1" ]; then echo accuracy=0; exit 0; fi
+                touch "$(dirname "$0")/ran-$1"
+                i=0
+                while [ $i -lt 400 ]; do echo accuracy=$i; i=$((i+1)); sleep 0.01; done
+                """.write(to: work.appendingPathComponent("long.sh"), atomically: true, encoding: .utf8)
+            try Self.job(command: "sh long.sh ${{search_space.v}}", values: "1")
+                .write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+            let experiment = work.appendingPathComponent("exp")
+            let output = work.appendingPathComponent("out.txt")
+            let process = try CommandLineTests.launch(["sweep", "job.yml", "--experiment-dir", experiment.path], in: work, output: output)
+            let stdout = experiment.appendingPathComponent("trials/0/stdout.log")
+            let (printed, gone) = await withCheckedContinuation { (done: CheckedContinuation<(Bool, Bool), Never>) in
+                DispatchQueue.global().async {
+                    let printed = Self.eventually(within: 20) {
+                        ((try? String(contentsOf: stdout, encoding: .utf8)) ?? "").components(separatedBy: "\n").count > 20
+                    }
+                    kill(process.processIdentifier, SIGKILL)
+                    process.waitUntilExit()
+                    let gone = Self.eventually(within: 3) { Self.markedProcesses(under: experiment).isEmpty }
+                    done.resume(returning: (printed, gone))
+                }
+            }
+            #expect(printed)
+            #expect(gone, "trial processes still running after the controller was killed: \(Self.markedProcesses(under: experiment))")
+            for pid in Self.markedProcesses(under: experiment) { kill(pid, SIGKILL) }
+
+            let resumed = try await HDBenchBinary.run(["sweep", "job.yml", "--experiment-dir", experiment.path, "--resume"], in: work)
+            #expect(resumed.status == 0, "\(resumed.output)")
+            let lines = try String(contentsOf: stdout, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("accuracy=") }
+            let store = try ExperimentStore.open(existing: experiment)
+            #expect(try store.trials().first?.status == .interrupted)
+            let stored = try store.metrics(trial: 0, name: "accuracy")
+            #expect(stored.count == lines.count, "\(lines.count) lines logged, \(stored.count) stored")
+            #expect(stored.map(\.value) == lines.map { Double($0.dropFirst("accuracy=".count))! })
+        }
+    }
+}
+
+extension ExperimentTests.OrphanTests {
+    /// Nine abusive trials at once under a sweep `timeout` of 4 s: whatever they do, the sweep
+    /// ends within timeout + grace + 1 s (plus the binary's start-up) and leaves no process.
+    @Test("every abuse at once: the sweep timeout bounds the sweep, and nothing is left behind")
+    func everyAbuseAtOnce() async throws {
+        let work = Fixtures.temporaryDirectory()
+        try """
+            case "$1" in
+              1) rm -f "$HDBENCH_METRICS_FILE"; mkfifo "$HDBENCH_METRICS_FILE"; exec sleep 600 ;;
+              2) ln -sf /dev/zero "$HDBENCH_METRICS_FILE"; exec sleep 600 ;;
+              3) head -c 3000000 /dev/zero | tr '\\0' a; exec sleep 600 ;;
+              4) while :; do printf aaaaaaaa; sleep 0.001; done ;;
+              5) i=0; while [ $i -lt 200 ]; do sleep 600 & i=$((i+1)); done; wait ;;
+              6) ( setsid sh -c 'sleep 600' & ); exec sleep 600 ;;
+              7) trap '' TERM; sleep 600 ;;
+              8) exec 1>&- 2>&-; sleep 600 ;;
+              9) echo accuracy=1; exec sleep 600 ;;
+            esac
+            """.write(to: work.appendingPathComponent("abuse.sh"), atomically: true, encoding: .utf8)
+        let yaml = """
+            $schema: https://azuremlschemas.azureedge.net/latest/sweepJob.schema.json
+            type: sweep
+            trial:
+              command: sh abuse.sh ${{search_space.v}}
+              code: .
+            search_space:
+              v: {type: choice, values: [1, 2, 3, 4, 5, 6, 7, 8, 9]}
+            sampling_algorithm: grid
+            objective: {goal: maximize, primary_metric: accuracy}
+            limits: {max_total_trials: 9, max_concurrent_trials: 9, timeout: 4}
+
+            """
+        try yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+        let experiment = work.appendingPathComponent("exp")
+        let started = Date()
+        let run = try await HDBenchBinary.run(["sweep", "job.yml", "--experiment-dir", experiment.path, "--grace-period", "0.5"], in: work)
+        let seconds: Double = Date().timeIntervalSince(started)
+        let bound: Double = 4 + 0.5 + 1 + 1
+        #expect(seconds < bound, "the sweep took \(seconds) s (timeout 4 s, grace 0.5 s)\n\(run.output.suffix(2000))")
+        let left = Self.markedProcesses(under: experiment)
+        #expect(left.isEmpty, "\(left.count) processes left running")
+        for pid in left { kill(pid, SIGKILL) }
+        let trials = try ExperimentStore.open(existing: experiment).trials()
+        #expect(trials.count == 9)
+        #expect(trials.allSatisfy { $0.status == .cancelled }, "\(trials.map(\.status))")
+    }
+}

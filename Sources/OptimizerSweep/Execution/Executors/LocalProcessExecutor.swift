@@ -11,20 +11,45 @@ import Synchronization
 ///
 /// - Start: `posix_spawn` with clean signal state, stdout/stderr straight into the trial
 ///   folder's logs. The handle's identifier is the pid (= process group id).
-/// - Poll: reaps the group's exited members (`waitpid(-pgid, WNOHANG)`); the leader's status is
-///   remembered, and the trial has leftovers while any process of its group is alive.
-/// - Terminate / kill: SIGTERM / SIGKILL to the whole group.
+/// - A trial's processes are its process group *and* every process whose environment carries
+///   the trial's `HDBENCH_METRICS_FILE` (found in `/proc`), so a descendant that called
+///   `setsid()` to leave the group is still the trial's. Poll, terminate and kill act on both;
+///   a trial has leftovers while any of them is alive.
+/// - Poll: reaps the group's exited members (`waitpid(-pgid, WNOHANG)`); with
+///   ``adoptsOrphans`` every exited child (`waitpid(-1)`), since as child subreaper this process
+///   inherits the trial descendants whose parents exited: none accumulates as a zombie.
+/// - Dies with the controller: next to each trial runs a watcher (`sh`, its own process group,
+///   no trial environment) that checks twice a second that the controller is alive and, once it
+///   is not (`kill -9` included), kills the trial's group and marked processes. It is ended with
+///   its trial. So a controller killed outright leaves no trial running for longer than about
+///   half a second; `--resume` then reads what the trials wrote meanwhile from their logs.
 /// - Re-attach: never — a process started by a controller that died is not this process's child
-///   and cannot be waited for. ``discard(_:folder:)`` kills what is left of its group after
-///   checking (in `/proc`) that the group really is the trial's: pids are reused.
-/// - ``prepare()`` makes this process a child subreaper (Linux), so processes a trial leaves
-///   behind are re-parented here and reaped rather than left as zombies of init.
+///   and cannot be waited for. ``discard(_:folder:)`` kills what is left of it.
+/// - ``prepare()`` makes this process a child subreaper (Linux); ``shutdown()`` ends every
+///   process any trial left behind.
 public final class LocalProcessExecutor: TrialExecutor {
     public let name = "local"
-    /// Leader exit statuses already collected, by pid.
-    private let exits = Mutex<[pid_t: TrialTermination]>([:])
+    /// Whether ``poll(_:)`` reaps every exited child of this process (`waitpid(-1)`), not only
+    /// trial process groups. Right for a process that runs nothing else (the `hdbench` command
+    /// line); a program embedding the sweep with children of its own keeps the default `false`,
+    /// and then zombies of trial descendants that left their group are reaped only at
+    /// ``shutdown()`` time… by nobody: it must reap its children itself.
+    public let adoptsOrphans: Bool
 
-    public init() {}
+    private struct Running {
+        var marker: String
+        var watcher: pid_t?
+        var exit: TrialTermination?
+    }
+
+    /// Trials started and not yet forgotten, by leader pid.
+    private let trials = Mutex<[pid_t: Running]>([:])
+    /// Every marker ever started (for ``shutdown()``).
+    private let markers = Mutex<Set<String>>([])
+
+    public init(adoptsOrphans: Bool = false) {
+        self.adoptsOrphans = adoptsOrphans
+    }
 
     public func prepare() {
         TrialProcess.becomeChildSubreaper()
@@ -34,23 +59,31 @@ public final class LocalProcessExecutor: TrialExecutor {
         let process = try TrialProcess.spawn(command: launch.command, directory: launch.workingDirectory,
                                              environment: launch.environment, stdoutPath: launch.stdoutPath,
                                              stderrPath: launch.stderrPath)
+        let marker = Self.marker(folder: launch.folder.path)
+        let watcher = Self.spawnWatcher(group: process.pid, marker: marker)
+        trials.withLock { $0[process.pid] = Running(marker: marker, watcher: watcher) }
+        markers.withLock { _ = $0.insert(marker) }
         return TrialHandle(executor: name, identifier: String(process.pid), host: ProcessInfo.processInfo.hostName)
     }
 
     public func poll(_ handles: [TrialHandle]) -> [TrialHandle: TrialExecutionStatus] {
+        if adoptsOrphans { reapAnyChild() }
         var statuses: [TrialHandle: TrialExecutionStatus] = [:]
+        var table: ProcessTable?
         for handle in handles {
             guard let process = Self.process(handle) else {
                 statuses[handle] = .ended(nil, leftovers: false)
                 continue
             }
             let reaped = process.reap()
-            let exit = exits.withLock { known -> TrialTermination? in
-                if let reaped, known[process.pid] == nil { known[process.pid] = reaped }
-                return known[process.pid]
+            let (exit, marker) = trials.withLock { known -> (TrialTermination?, String?) in
+                if let reaped, known[process.pid]?.exit == nil { known[process.pid]?.exit = reaped }
+                return (known[process.pid]?.exit, known[process.pid]?.marker)
             }
             if let exit {
-                statuses[handle] = .ended(exit, leftovers: process.groupExists)
+                if table == nil { table = ProcessTable.read() }
+                let marked = marker.map { table!.live(withMarker: $0) } ?? []
+                statuses[handle] = .ended(exit, leftovers: process.groupExists || !marked.isEmpty)
             } else if !process.groupExists {
                 // Neither reaped nor alive: someone else collected it.
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -62,25 +95,59 @@ public final class LocalProcessExecutor: TrialExecutor {
     }
 
     public func terminate(_ handle: TrialHandle) {
-        Self.process(handle)?.signalGroup(SIGTERM)
+        signal(handle, SIGTERM)
     }
 
     public func kill(_ handle: TrialHandle) {
-        Self.process(handle)?.signalGroup(SIGKILL)
+        signal(handle, SIGKILL)
     }
 
     public func reattach(_ handle: TrialHandle) -> Bool { false }
 
     public func discard(_ handle: TrialHandle, folder: URL) {
-        guard let pid = pid_t(handle.identifier), pid > 1 else { return }
-        Self.killLeftoverGroup(pid: pid, folder: folder.path)
+        let marker = Self.marker(folder: folder.path)
+        for pid in ProcessTable.read().live(withMarker: marker) { Glibc.kill(pid, SIGKILL) }
     }
 
-    /// Forgets the remembered exit of a trial that is over (keeps the table small over a long
-    /// sweep; a later poll of the handle would report it vanished).
+    public func shutdown() {
+        let all = markers.withLock { $0 }
+        let table = ProcessTable.read()
+        for marker in all {
+            for pid in table.live(withMarker: marker) { Glibc.kill(pid, SIGKILL) }
+        }
+        let watchers = trials.withLock { known in known.values.compactMap(\.watcher) }
+        for watcher in watchers { Self.endWatcher(watcher) }
+        if adoptsOrphans { reapAnyChild() }
+    }
+
+    /// Ends the trial's watcher and forgets the trial (its exit status was recorded).
     func forget(_ handle: TrialHandle) {
         guard let pid = pid_t(handle.identifier) else { return }
-        _ = exits.withLock { $0.removeValue(forKey: pid) }
+        if let watcher = trials.withLock({ $0.removeValue(forKey: pid)?.watcher }) { Self.endWatcher(watcher) }
+    }
+
+    // MARK: - Processes
+
+    private func signal(_ handle: TrialHandle, _ signal: Int32) {
+        guard let process = Self.process(handle) else { return }
+        process.signalGroup(signal)
+        if let marker = trials.withLock({ $0[process.pid]?.marker }) {
+            for pid in ProcessTable.read().live(withMarker: marker) { Glibc.kill(pid, signal) }
+        }
+    }
+
+    /// Collects every exited child; a trial leader's status is kept for its next poll.
+    private func reapAnyChild() {
+        while true {
+            var status: Int32 = 0
+            let pid = waitpid(-1, &status, WNOHANG)
+            if pid < 0 && errno == EINTR { continue }
+            guard pid > 0 else { return }
+            let termination = TrialProcess.decode(status)
+            trials.withLock { known in
+                if known[pid] != nil, known[pid]?.exit == nil { known[pid]?.exit = termination }
+            }
+        }
     }
 
     private static func process(_ handle: TrialHandle) -> TrialProcess? {
@@ -88,27 +155,71 @@ public final class LocalProcessExecutor: TrialExecutor {
         return TrialProcess(pid: pid)
     }
 
-    /// Kills what remains of a trial's process group from a crashed run, after checking (in
-    /// `/proc`) that a process of that group really belongs to the trial: its environment holds
-    /// the trial's `HDBENCH_METRICS_FILE`. Pids are reused, so without that check nothing is
-    /// signalled.
-    static func killLeftoverGroup(pid: Int32, folder: String) {
+    /// The environment entry that marks a trial's processes.
+    static func marker(folder: String) -> String {
+        "HDBENCH_METRICS_FILE=\(folder)/metrics.jsonl"
+    }
+
+    /// A `sh` loop in its own process group that kills the trial's processes once this
+    /// controller is gone. `nil` if it cannot be started (the trial runs without it).
+    private static func spawnWatcher(group: pid_t, marker: String) -> pid_t? {
         #if os(Linux)
-        let marker = "HDBENCH_METRICS_FILE=\(folder)/metrics.jsonl"
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return }
-        for entry in entries {
-            guard Int32(entry) != nil,
-                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let script = """
+            while kill -0 "$HDBENCH_CONTROLLER" 2>/dev/null; do sleep 0.5; done
+            kill -KILL -- "-$HDBENCH_GROUP" 2>/dev/null
+            for p in /proc/[0-9]*; do
+              if tr '\\0' '\\n' < "$p/environ" 2>/dev/null | grep -qxF "$HDBENCH_MARKER"; then kill -KILL "${p#/proc/}" 2>/dev/null; fi
+            done
+            """
+        let environment = ["PATH": "/usr/bin:/bin", "HDBENCH_CONTROLLER": String(getpid()), "HDBENCH_GROUP": String(group),
+                           "HDBENCH_MARKER": marker]
+        return try? TrialProcess.spawn(command: script, directory: URL(fileURLWithPath: "/"), environment: environment,
+                                       stdoutPath: "/dev/null", stderrPath: "/dev/null").pid
+        #else
+        return nil
+        #endif
+    }
+
+    private static func endWatcher(_ pid: pid_t) {
+        Glibc.kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+}
+
+/// A snapshot of `/proc`: pid, parent, state and, read lazily, environment.
+struct ProcessTable {
+    struct Entry {
+        var pid: pid_t
+        var state: Character
+    }
+
+    var entries: [Entry]
+
+    static func read() -> ProcessTable {
+        #if os(Linux)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return ProcessTable(entries: []) }
+        var entries: [Entry] = []
+        for name in names {
+            guard let pid = pid_t(name), pid != getpid(),
+                  let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 3, Int32(fields[2]) == pid,
-                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
-            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            if variables.contains(marker) {
-                Glibc.kill(-pid, SIGKILL)
-                return
-            }
+            guard let state = fields.first?.first else { continue }
+            entries.append(Entry(pid: pid, state: state))
         }
+        return ProcessTable(entries: entries)
+        #else
+        return ProcessTable(entries: [])
         #endif
+    }
+
+    /// Live (not zombie) processes whose environment contains `marker`.
+    func live(withMarker marker: String) -> [pid_t] {
+        let needle = Array(marker.utf8)
+        return entries.filter { $0.state != "Z" && $0.state != "X" }.compactMap { entry in
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(entry.pid)/environ") else { return nil }
+            return environment.split(separator: 0).contains { $0.elementsEqual(needle) } ? entry.pid : nil
+        }
     }
 }

@@ -120,7 +120,7 @@ struct TrialProcess: Sendable {
         return leader
     }
 
-    private static func decode(_ status: Int32) -> TrialTermination {
+    static func decode(_ status: Int32) -> TrialTermination {
         // WIFEXITED / WEXITSTATUS / WTERMSIG are C macros Swift does not import.
         let low = status & 0x7f
         if low == 0 { return .exited((status >> 8) & 0xff) }
