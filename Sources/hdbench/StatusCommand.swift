@@ -35,7 +35,10 @@ enum StatusTable {
         lines.append("trials: " + TrialStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
         lines += samplerLines(try store.suggestions())
         lines.append("")
-        let header = ["trial", "status", objective.primaryMetric, "reports", "time", "parameters", "reason"]
+        // Where trials ran, when not all on this machine's processes (a cluster's job ids and nodes).
+        let showsJobs = results.contains { ($0.trial.handle?.executor ?? "local") != "local" }
+        var header = ["trial", "status", objective.primaryMetric, "reports", "time", "parameters", "reason"]
+        if showsJobs { header.insert("job", at: 5) }
         var rows: [[String]] = [header]
         let now = Date()
         for result in results {
@@ -43,8 +46,10 @@ enum StatusTable {
             let time = trial.started.map { String(format: "%.1f s", (trial.ended ?? now).timeIntervalSince($0)) } ?? ""
             let parameters = zip(trial.configuration.names, trial.configuration.values)
                 .map { "\($0)=\($1.plainText)" }.joined(separator: " ")
-            rows.append([String(trial.id), trial.status.rawValue, result.value.map { "\($0)" } ?? "-",
-                         String(result.reportCount), time, parameters, trial.reason ?? ""])
+            var row = [String(trial.id), trial.status.rawValue, result.value.map { "\($0)" } ?? "-",
+                       String(result.reportCount), time, parameters, trial.reason ?? ""]
+            if showsJobs { row.insert(trial.handle.map(\.description) ?? "", at: 5) }
+            rows.append(row)
         }
         let widths = (0..<header.count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {

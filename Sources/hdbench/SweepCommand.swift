@@ -40,8 +40,59 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(help: "Allow hdbench's extensions beyond Azure (Bayesian over every distribution, Bayesian with early termination).")
     var extensions = false
 
+    @Option(help: "Where trials run: local (processes on this machine) or slurm (one batch job per trial; the trial folders must be on a filesystem the compute nodes share).")
+    var executor: ExecutorKind = .local
+
+    @Option(name: .customLong("slurm-option"), help: ArgumentHelp("An sbatch option for every trial job, passed as --NAME=VALUE (repeatable), e.g. partition=gpu.", valueName: "NAME=VALUE"))
+    var slurmOptions: [String] = []
+
+    @Option(name: .customLong("trial-root"), help: "Folder for the trial folders (default <experiment>/trials); with --executor slurm, a shared filesystem.")
+    var trialRoot: String?
+
+    @Option(name: .customLong("max-retries"), help: "Run a trial that failed (non-zero exit, signal, lost node) again, up to N times; cancellations are never retried.")
+    var maxRetries: Int = 0
+
+    @Option(help: ArgumentHelp("Accelerators for local trials, e.g. 0,1,2,3: each running trial gets one in CUDA_VISIBLE_DEVICES (and HIP_/ROCR_VISIBLE_DEVICES); at most one trial per device unless --trials-per-gpu.", valueName: "IDS"))
+    var gpus: String?
+
+    @Option(name: .customLong("trials-per-gpu"), help: "Trials sharing each device of --gpus.")
+    var trialsPerGPU: Int = 1
+
+    @Option(name: .customLong("gpus-per-trial"), help: "With --executor slurm: GPUs each trial job asks for (--gres=gpu:N).")
+    var gpusPerTrial: Int?
+
+    enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
+        case local, slurm
+    }
+
+    /// `--gpus` × `--trials-per-gpu` as slots.
+    var deviceSlots: [String] {
+        guard let gpus else { return [] }
+        let devices = gpus.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return (0..<trialsPerGPU).flatMap { _ in devices }
+    }
+
+    /// Azure's `resources.instance_count` (recorded, as Azure-only keys are, as compact text).
+    static func instanceCount(_ definition: SweepDefinition) -> Int? {
+        for key in definition.recordedAzureKeys where key.path == "resources" || key.path == "trial.resources" {
+            if let match = key.value.firstMatch(of: /instance_count"?\s*:\s*"?(\d+)/), let count = Int(match.1) { return count }
+        }
+        return nil
+    }
+
     func validate() throws {
         if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be ≥ 1") }
+        if maxRetries < 0 || maxRetries > 100 { throw ValidationError("--max-retries \(maxRetries) must be from 0 to 100") }
+        if trialsPerGPU < 1 { throw ValidationError("--trials-per-gpu \(trialsPerGPU) must be ≥ 1") }
+        if let gpus, gpus.split(separator: ",").isEmpty || gpus.split(separator: ",", omittingEmptySubsequences: false).contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--gpus '\(gpus)' must be a comma-separated list of device ids, e.g. 0,1")
+        }
+        if let gpusPerTrial, gpusPerTrial < 1 { throw ValidationError("--gpus-per-trial \(gpusPerTrial) must be ≥ 1") }
+        if gpusPerTrial != nil && executor != .slurm { throw ValidationError("--gpus-per-trial needs --executor slurm (local trials take --gpus)") }
+        for option in slurmOptions where !option.contains("=") || option.hasPrefix("=") {
+            throw ValidationError("--slurm-option '\(option)' must be NAME=VALUE, e.g. partition=gpu")
+        }
+        if !slurmOptions.isEmpty && executor != .slurm { throw ValidationError("--slurm-option needs --executor slurm") }
         if gracePeriod < 0 { throw ValidationError("--grace-period must be ≥ 0") }
     }
 
@@ -60,12 +111,34 @@ struct SweepCommand: AsyncParsableCommand {
         if !resume, !(try store.trials().isEmpty) {
             throw CLIError("\(directory.path) already holds an experiment; pass --resume to continue it, or choose another --experiment-dir")
         }
-        let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
+        var options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
+        options.maxRetries = maxRetries
+        options.deviceSlots = deviceSlots
+        options.trialRoot = trialRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let trialExecutor: any TrialExecutor
+        switch executor {
+        case .local:
+            // This process runs nothing but trials: it may reap every child.
+            trialExecutor = LocalProcessExecutor(adoptsOrphans: true)
+        case .slurm:
+            let nodes = Self.instanceCount(definition)
+            let slurm = SlurmExecutor(configuration: .init(
+                options: slurmOptions.map { option in
+                    let parts = option.split(separator: "=", maxSplits: 1)
+                    return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+                },
+                nodes: nodes, gpusPerTrial: gpusPerTrial, gracePeriod: gracePeriod))
+            do {
+                try slurm.checkAvailable()
+            } catch {
+                throw CLIError("--executor slurm: \(error)")
+            }
+            trialExecutor = slurm
+        }
         let runner = SweepRunner(definition: definition, sampler: sampler, store: store, options: options,
                                  rendering: .standard(for: definition),
                                  earlyTermination: .forSpec(definition.earlyTermination),
-                                 // This process runs nothing but trials: it may reap every child.
-                                 executor: LocalProcessExecutor(adoptsOrphans: true))
+                                 executor: trialExecutor)
 
         print("experiment: \(directory.path)")
         for warning in definition.warnings { print("warning: \(warning)") }

@@ -16,6 +16,21 @@ public struct SweepOptions: Sendable {
     public var pollInterval: TimeInterval
     /// The environment every trial starts from (default: this process's).
     public var baseEnvironment: [String: String]
+    /// Re-runs of a trial that failed (non-zero exit, signal, lost), each a new trial with the
+    /// same parameters (`rerun_of` the failed one). Cancellations (a policy, a timeout, the
+    /// user) are never retried. Default 0. A trial lost by its executor (preempted, node
+    /// failure, requeued) is run again even without retries, up to ``lostTrialAttempts`` times.
+    public var maxRetries: Int = 0
+    /// Attempts of one configuration whose trials were lost by the executor, at most.
+    public var lostTrialAttempts: Int = 3
+    /// Accelerator slots: each running trial takes one and gets its value in
+    /// `CUDA_VISIBLE_DEVICES` (and `HIP_VISIBLE_DEVICES`, `ROCR_VISIBLE_DEVICES`). A device listed
+    /// K times is shared by K trials. Empty: no slots, no limit. Concurrency is capped at the
+    /// number of slots.
+    public var deviceSlots: [String] = []
+    /// Where trial folders go (`<trialRoot>/<id>`); `nil` for `<experiment>/trials`. On a
+    /// cluster this must be a filesystem the compute nodes share with the controller.
+    public var trialRoot: URL?
 
     public init(
         maxConcurrentTrials: Int? = nil,
@@ -34,7 +49,8 @@ public struct SweepOptions: Sendable {
     /// Trials run at once: ``maxConcurrentTrials`` if set, else the YAML's
     /// `max_concurrent_trials`, else min(`max_total_trials`, ``executorCapacity``); at least 1.
     public func effectiveConcurrency(for limits: Limits) -> Int {
-        if let explicit = maxConcurrentTrials ?? limits.maxConcurrentTrials { return max(1, explicit) }
-        return max(1, min(limits.maxTotalTrials, executorCapacity))
+        let slots = deviceSlots.isEmpty ? Int.max : deviceSlots.count
+        if let explicit = maxConcurrentTrials ?? limits.maxConcurrentTrials { return max(1, min(explicit, slots)) }
+        return max(1, min(limits.maxTotalTrials, executorCapacity, slots))
     }
 }

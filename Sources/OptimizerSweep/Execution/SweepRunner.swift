@@ -71,6 +71,10 @@ public actor SweepRunner {
     private var reportCounts: [Int: [String: Int]] = [:]
     private var rerunQueue: [TrialRecord] = []
     private var nextTrialID = 0
+    /// Device slots not held by a running trial.
+    private var freeSlots: [String]
+    /// Trials in a row the executor refused to start.
+    private var consecutiveStartFailures = 0
     /// The suggestion being computed off the loop, if any.
     private var inFlight: SuggestionJob?
     /// Wakes the loop early (a suggestion is ready).
@@ -108,6 +112,7 @@ public actor SweepRunner {
         self.sampler = sampler
         self.executor = executor
         self.ledger = TrialLedger(goal: definition.objective.goal)
+        self.freeSlots = options.deviceSlots
         self.store = store
         self.options = options
         self.rendering = rendering
@@ -209,6 +214,12 @@ public actor SweepRunner {
         let storedMetrics = Dictionary(grouping: try store.metrics(), by: \.trial)
         for var trial in stored.sorted(by: { $0.id < $1.id }) {
             let wasUnfinished = !trial.status.isFinished
+            if wasUnfinished, let handle = trial.handle, handle.executor == executor.name,
+               executor.reattach(handle, folder: URL(fileURLWithPath: trial.folder)) {
+                try reattach(trial, handle: handle, stored: storedMetrics[trial.id] ?? [], curve: curves[trial.id] ?? [],
+                             stop: stops[trial.id])
+                continue
+            }
             if wasUnfinished {
                 if let handle = trial.handle ?? trial.pid.map({ TrialHandle(executor: "local", identifier: String($0)) }) {
                     executor.discard(handle, folder: URL(fileURLWithPath: trial.folder))
@@ -249,6 +260,40 @@ public actor SweepRunner {
         return true
     }
 
+    /// Watches again a trial an earlier controller started and its executor still runs (or
+    /// that ended while no controller watched): metrics already stored are not read twice.
+    private func reattach(_ trial: TrialRecord, handle: TrialHandle, stored: [MetricRecord], curve: [Double],
+                          stop: StopDecisionRecord?) throws {
+        trials[trial.id] = trial
+        let id = ledger.add(trial.configuration, proposal: trial.proposal < ledger.nextProposal ? trial.proposal : nil, state: .running)
+        precondition(id == trial.id, "stored trial ids are not dense: \(trial.id) recorded as \(id)")
+        for value in curve { ledger.report(id, value: value) }
+        if let stop {
+            ledger.stop(id, decision: TerminationDecision(trial: id, action: .stop, reportCount: stop.reportCount, reason: stop.reason))
+        }
+        var storedCount: [String: [MetricChannel: Int]] = [:]
+        for metric in stored {
+            storedCount[metric.name, default: [:]][metric.channel, default: 0] += 1
+            if let index = metric.reportIndex {
+                reportCounts[trial.id, default: [:]][metric.name] = max(reportCounts[trial.id]?[metric.name] ?? 0, index)
+            }
+        }
+        let started = trial.started ?? Date()
+        var entry = RunningTrial(
+            handle: handle,
+            collector: TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric,
+                                            alreadyStored: storedCount),
+            deadline: definition.limits.trialTimeout.map { started.addingTimeInterval($0) })
+        if stop != nil {
+            // Stopped before the crash: finish the cancellation.
+            executor.terminate(handle)
+            entry.cancellation = Cancellation(status: .cancelled, reason: "stopped by early termination: \(stop!.reason)",
+                                              killAt: Date().addingTimeInterval(options.gracePeriod))
+        }
+        running[trial.id] = entry
+        record(DiagnosticRecord(trial: trial.id, message: "re-attached to \(handle), which kept running while hdbench was stopped"))
+    }
+
     /// Reads what an interrupted trial wrote to its logs after the last poll of the controller
     /// that died (its stdout, metrics file and MLflow files are complete on disk), and queues
     /// the metric values the store does not hold yet: per metric and channel, the values past
@@ -261,14 +306,11 @@ public actor SweepRunner {
             storedCount[metric.name, default: [:]][metric.channel, default: 0] += 1
             if let index = metric.reportIndex { nextIndex[metric.name] = max(nextIndex[metric.name] ?? 0, index) }
         }
-        var collector = TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric)
+        var collector = TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric,
+                                             alreadyStored: storedCount)
         var ingested: [MetricRecord] = []
-        var ordinal: [String: [MetricChannel: Int]] = [:]
         for item in collector.poll(final: true, now: now) {
             guard case .report(let report, let duplicate) = item else { continue }
-            let position = ordinal[report.name, default: [:]][report.channel, default: 0]
-            ordinal[report.name, default: [:]][report.channel] = position + 1
-            guard position >= storedCount[report.name]?[report.channel] ?? 0 else { continue }
             var index: Int?
             if !duplicate {
                 index = (nextIndex[report.name] ?? 0) + 1
@@ -342,7 +384,7 @@ public actor SweepRunner {
         let id = ledger.add(configuration, proposal: proposal)
         precondition(id == nextTrialID, "ledger id \(id) differs from the trial id \(nextTrialID)")
         nextTrialID += 1
-        let folder = store.directory.appendingPathComponent("trials").appendingPathComponent(String(id))
+        let folder = (options.trialRoot ?? store.directory.appendingPathComponent("trials")).appendingPathComponent(String(id))
         var trial = TrialRecord(id: id, proposal: ledger.entries[id].proposal, rerunOf: rerunOf, configuration: configuration,
                                 status: .queued, folder: folder.path)
         trials[id] = trial
@@ -391,12 +433,22 @@ public actor SweepRunner {
         environment["MLFLOW_ALLOW_FILE_STORE"] = "true"
         for (name, value) in definition.trial.environmentVariables { environment[name] = value }
 
+        let slot = freeSlots.isEmpty ? nil : freeSlots.removeFirst()
+        if let slot {
+            for name in ["CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES"] { environment[name] = slot }
+        }
         let handle: TrialHandle
         do {
             handle = try executor.start(TrialLaunch(trial: id, command: command, workingDirectory: definition.trial.codeDirectory,
                                                     environment: environment, folder: folder, timeLimit: definition.limits.trialTimeout))
+            consecutiveStartFailures = 0
         } catch {
+            if let slot { freeSlots.append(slot) }
             try fail(&trial, reason: "cannot start: \(error)")
+            consecutiveStartFailures += 1
+            if consecutiveStartFailures >= Self.maximumStartFailures && end == nil {
+                end = (.failed, "\(consecutiveStartFailures) trials in a row could not be started; the last: \(error)")
+            }
             return
         }
         let now = Date()
@@ -409,7 +461,7 @@ public actor SweepRunner {
         running[id] = RunningTrial(
             handle: handle,
             collector: TrialOutputCollector(folder: folder, primaryMetric: definition.objective.primaryMetric),
-            deadline: definition.limits.trialTimeout.map { now.addingTimeInterval($0) })
+            deadline: definition.limits.trialTimeout.map { now.addingTimeInterval($0) }, slot: slot)
         ledger.start(id)
         emit(.trialStarted(trial))
     }
@@ -435,6 +487,10 @@ public actor SweepRunner {
         /// Set once the trial's command has ended (`.some(nil)`: ended, status unknown).
         var leaderExit: TrialTermination??
         var cancellation: Cancellation?
+        /// Why the executor lost the trial, when it did.
+        var lost: String?
+        /// The device slot the trial holds, if any.
+        var slot: String?
     }
 
     private struct Cancellation {
@@ -445,6 +501,10 @@ public actor SweepRunner {
         var killAt: Date
         var killSent: Date?
     }
+
+    /// Trials in a row the executor may refuse before the sweep stops (a rejected submission
+    /// must not burn the budget).
+    static let maximumStartFailures = 3
 
     /// How long after SIGKILL a group may still look alive (zombies another process must reap)
     /// before the trial is recorded as ended anyway.
@@ -462,12 +522,22 @@ public actor SweepRunner {
             entry = running[id] ?? entry
 
             var leftovers = true
-            if case .ended(let termination, let alive)? = statuses[entry.handle] {
+            switch statuses[entry.handle] {
+            case .ended(let termination, let alive)?:
                 if entry.leaderExit == nil {
                     entry.leaderExit = .some(termination)
                     ledger.markExited(id)
                 }
                 leftovers = alive
+            case .lost(let reason)?:
+                if entry.leaderExit == nil {
+                    entry.leaderExit = .some(nil)
+                    entry.lost = reason
+                    ledger.markExited(id)
+                }
+                leftovers = false
+            case .active?, nil:
+                break
             }
             if entry.leaderExit != nil {
                 if !leftovers {
@@ -576,7 +646,9 @@ public actor SweepRunner {
     private func finish(_ id: Int) throws {
         guard var entry = running.removeValue(forKey: id), var trial = trials[id] else { return }
         handle(entry.collector.poll(final: true), trial: id)
-        (executor as? LocalProcessExecutor)?.forget(entry.handle)
+        trial.handle = executor.located(entry.handle)
+        executor.finished(entry.handle)
+        if let slot = entry.slot { freeSlots.append(slot) }
         trial.ended = Date()
         let exit = entry.leaderExit ?? nil
         switch exit {
@@ -600,8 +672,12 @@ public actor SweepRunner {
                 trial.reason = "killed by signal \(signal) (\(Self.signalName(signal)))" + Self.stderrHint(folder: trial.folder)
             case nil:
                 trial.status = .failed
-                trial.reason = "the process disappeared without an exit status"
+                trial.reason = entry.lost ?? "the process disappeared without an exit status"
             }
+        }
+        if trial.status == .failed && end == nil, let retry = retryReason(for: trial, lost: entry.lost != nil) {
+            trial.reason = (trial.reason ?? "failed") + "; " + retry
+            rerunQueue.append(trial)
         }
         if trial.status == .failed, let reason = trial.reason {
             record(DiagnosticRecord(trial: id, message: "failed: \(reason)"))
@@ -609,9 +685,24 @@ public actor SweepRunner {
         entry.cancellation = nil
         trials[id] = trial
         ledger.finish(id, state: trial.status == .completed ? .completed : trial.status == .failed ? .failed : .cancelled)
+        if rerunQueue.contains(where: { $0.id == id }) { ledger.requeue(id) }
         try flush()
         try store.save(trial)
         emit(.trialFinished(trial, value: bestValue(of: id)))
+    }
+
+    /// Why a failed trial is run again, or `nil` when it is not: a lost trial up to
+    /// ``SweepOptions/lostTrialAttempts`` attempts, any other failure up to
+    /// ``SweepOptions/maxRetries`` re-runs.
+    private func retryReason(for trial: TrialRecord, lost: Bool) -> String? {
+        let attempts = trials.values.count { $0.proposal == trial.proposal }
+        if lost && attempts < max(options.lostTrialAttempts, options.maxRetries + 1) {
+            return "run again (attempt \(attempts + 1))"
+        }
+        if !lost && attempts <= options.maxRetries {
+            return "retried (attempt \(attempts + 1) of \(options.maxRetries + 1))"
+        }
+        return nil
     }
 
     private func bestValue(of id: Int) -> Double? {

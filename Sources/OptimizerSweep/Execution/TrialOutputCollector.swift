@@ -44,9 +44,15 @@ struct TrialOutputCollector: Sendable {
     static let maximumMLflowFiles = 1000
     private var reportedTooManyMLflowFiles = false
 
-    init(folder: URL, primaryMetric: String) {
+    /// Reports already stored, per metric name and channel: the first that many reports of each
+    /// are read (for the duplicate bookkeeping) but not returned again. Used when a controller
+    /// re-attaches to a trial a crashed one was following.
+    private let alreadyStored: [String: [MetricChannel: Int]]
+
+    init(folder: URL, primaryMetric: String, alreadyStored: [String: [MetricChannel: Int]] = [:]) {
         self.folder = folder
         self.primaryMetric = primaryMetric
+        self.alreadyStored = alreadyStored
         stdoutTail = FileTail(path: folder.appendingPathComponent("stdout.log").path)
         metricsFileTail = FileTail(path: folder.appendingPathComponent("metrics.jsonl").path)
     }
@@ -105,6 +111,7 @@ struct TrialOutputCollector: Sendable {
         } else {
             firstDelivered[report.name, default: [:]][ordinal] = (report.value, report.channel)
         }
+        if ordinal < alreadyStored[report.name]?[report.channel] ?? 0 { return [] }
         var items: [Item] = [.report(report, duplicate: duplicate)]
         if !report.value.isFinite && !duplicate {
             items.append(.diagnostic(channel: report.channel,

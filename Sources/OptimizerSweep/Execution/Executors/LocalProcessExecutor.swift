@@ -102,7 +102,7 @@ public final class LocalProcessExecutor: TrialExecutor {
         signal(handle, SIGKILL)
     }
 
-    public func reattach(_ handle: TrialHandle) -> Bool { false }
+    public func reattach(_ handle: TrialHandle, folder: URL) -> Bool { false }
 
     public func discard(_ handle: TrialHandle, folder: URL) {
         let marker = Self.marker(folder: folder.path)
@@ -121,7 +121,7 @@ public final class LocalProcessExecutor: TrialExecutor {
     }
 
     /// Ends the trial's watcher and forgets the trial (its exit status was recorded).
-    func forget(_ handle: TrialHandle) {
+    public func finished(_ handle: TrialHandle) {
         guard let pid = pid_t(handle.identifier) else { return }
         if let watcher = trials.withLock({ $0.removeValue(forKey: pid)?.watcher }) { Self.endWatcher(watcher) }
     }

@@ -18,7 +18,7 @@ public import Foundation
 /// - ``terminate(_:)`` asks politely (SIGTERM); ``kill(_:)`` ends at once. The runner waits its
 ///   grace period between them and keeps polling until the trial is ``TrialExecutionStatus/ended(_:leftovers:)``
 ///   without leftovers.
-/// - ``reattach(_:)``: after a crash of the controller, whether a recorded trial is still being
+/// - ``reattach(_:folder:)``: after a crash of the controller, whether a recorded trial is still being
 ///   run and can be watched again (its results then arrive as if nothing had happened).
 ///   Otherwise the runner calls ``discard(_:folder:)`` and runs the trial's parameters again.
 public protocol TrialExecutor: Sendable {
@@ -39,8 +39,9 @@ public protocol TrialExecutor: Sendable {
     /// Ends the trial at once (SIGKILL).
     func kill(_ handle: TrialHandle)
 
-    /// Whether a trial recorded by an earlier controller can be watched again.
-    func reattach(_ handle: TrialHandle) -> Bool
+    /// Whether a trial recorded by an earlier controller (its folder `folder`) can be watched
+    /// again; if so the executor watches it from now on.
+    func reattach(_ handle: TrialHandle, folder: URL) -> Bool
 
     /// Ends what is left of a trial recorded by an earlier controller that is not re-attached.
     func discard(_ handle: TrialHandle, folder: URL)
@@ -50,11 +51,19 @@ public protocol TrialExecutor: Sendable {
 
     /// Called once after the last trial ended: anything the executor started is gone after it.
     func shutdown()
+
+    /// Called once a trial is recorded as ended: the executor may forget it.
+    func finished(_ handle: TrialHandle)
+
+    /// The handle with what the executor learnt since the start (the node a job ran on).
+    func located(_ handle: TrialHandle) -> TrialHandle
 }
 
 extension TrialExecutor {
     public func prepare() {}
     public func shutdown() {}
+    public func finished(_ handle: TrialHandle) {}
+    public func located(_ handle: TrialHandle) -> TrialHandle { handle }
 }
 
 /// How an executor finds a trial again: stored with the trial.
@@ -121,4 +130,8 @@ public enum TrialExecutionStatus: Sendable, Hashable {
     /// The trial's command has ended (`nil`: without a known status, e.g. the process
     /// vanished); `leftovers` while processes it started are still alive.
     case ended(TrialTermination?, leftovers: Bool)
+    /// The trial stopped running for a reason outside it — its node failed, it was preempted or
+    /// requeued, it was cancelled outside hdbench — and nothing of it is running any more. The
+    /// runner records it failed with this reason and runs its parameters again.
+    case lost(String)
 }
