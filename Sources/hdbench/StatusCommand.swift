@@ -14,9 +14,19 @@ struct StatusCommand: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        let store = try ExperimentStore.open(existing: URL(fileURLWithPath: directory).standardizedFileURL)
+        let store = try openExperiment(directory)
         print(try StatusTable.render(store: store))
     }
+}
+
+/// Opens the experiment in `path` read-only (``ExperimentStore/open(existing:)``) and prints a
+/// warning on standard error for each stored row that cannot be read and is left out.
+func openExperiment(_ path: String) throws -> ExperimentStore {
+    let store = try ExperimentStore.open(existing: URL(fileURLWithPath: path).standardizedFileURL)
+    for line in try store.unreadableRows() {
+        printToStandardError("warning: \(ExperimentStore.fileName): \(line)")
+    }
+    return store
 }
 
 enum StatusTable {
