@@ -19,16 +19,6 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-/// Opens the experiment in `path` read-only (``ExperimentStore/open(existing:)``) and prints a
-/// warning on standard error for each stored row that cannot be read and is left out.
-func openExperiment(_ path: String) throws -> ExperimentStore {
-    let store = try ExperimentStore.open(existing: URL(fileURLWithPath: path).standardizedFileURL)
-    for line in try store.unreadableRows() {
-        printToStandardError("warning: \(ExperimentStore.fileName): \(line)")
-    }
-    return store
-}
-
 enum StatusTable {
     static func render(store: ExperimentStore) throws -> String {
         guard let experiment = try store.experiment() else { throw ExperimentStoreError.notAnExperiment(store.directory.path) }

@@ -34,6 +34,13 @@ public struct HDBenchRun: Sendable, CustomStringConvertible {
         if let memoryLimitKiB {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", executable.path] + arguments
+            // OpenBLAS starts a worker thread at load that maps its buffers; when that mapping
+            // fails under the limit the thread spins in blas_memory_alloc and exit() waits for it
+            // forever (seen here: OpenBLAS 0.3.21, gdb shows blas_thread_shutdown_ joining it).
+            // One BLAS thread starts no worker, so the limit measures hdbench's own memory.
+            var environment = ProcessInfo.processInfo.environment
+            environment["OPENBLAS_NUM_THREADS"] = "1"
+            process.environment = environment
         } else {
             process.executableURL = executable
             process.arguments = arguments

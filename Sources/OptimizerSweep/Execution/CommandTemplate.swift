@@ -94,9 +94,9 @@ public enum ShellQuotingContext: Sendable, Hashable {
     case doubleQuoted
     /// Inside `'…'`.
     case singleQuoted
-    /// Inside backquotes, `${…}`, `$((…))`, a here-document or a comment, where hdbench does
-    /// not escape: only plain values (`[A-Za-z0-9_.,:/=+@%-]`) are substituted. The text says
-    /// which construct, for messages.
+    /// Inside backquotes, `${…}`, `$((…))`, a here-document, a comment, after a bash `$'`, or
+    /// right after a backslash, where hdbench does not escape: only plain values
+    /// (`[A-Za-z0-9_.,:/=+@%-]`) are substituted. The text says which construct, for messages.
     case unescapable(String)
 }
 
@@ -157,7 +157,9 @@ func shellEscaped(_ text: String, for context: ShellQuotingContext, placeholder:
 
 /// A small POSIX `sh` quoting state machine: follows quotes, backslashes, comments, `$(…)`,
 /// backquotes, `${…}`, `$((…))` and here-documents far enough to tell the context of each
-/// placeholder. Placeholders are opaque (their `$`, `{`, `}` are not shell syntax here).
+/// placeholder. Placeholders are opaque (their `$`, `{`, `}` are not shell syntax here). Where
+/// it cannot be sure (after a here-document operator or a bash `$'`, right after a backslash)
+/// the context is ``ShellQuotingContext/unescapable(_:)``: only plain values are substituted.
 ///
 /// Known limit: an unbalanced `)` inside `$(…)` (a `case` pattern written `a)` rather than
 /// `(a)`) ends the `$(` early in this scan.
@@ -172,6 +174,9 @@ struct ShellQuotingScanner {
         case arithmetic(parens: Int)
         case comment
         case hereDocument
+        /// After `$'`: bash reads `$'…'` with backslash escapes, dash as `$` and `'…'`; the
+        /// rest of the command is not escaped.
+        case ansiC
     }
 
     var contexts: [ShellQuotingContext] = []
@@ -189,6 +194,7 @@ struct ShellQuotingScanner {
             for frame in stack.reversed() {
                 switch frame {
                 case .backquote: return .unescapable("`…` (backquotes)")
+                case .ansiC: return .unescapable("$'…' (whose extent bash and dash read differently)")
                 case .brace: return .unescapable("${…}")
                 case .arithmetic: return .unescapable("$((…))")
                 case .comment: return .unescapable("a # comment")
@@ -218,11 +224,12 @@ struct ShellQuotingScanner {
         }
 
         while i < scalars.endIndex {
-            while let first = pending.first, first.upperBound <= i { pending.removeFirst() }
-            if let first = pending.first, first.lowerBound == i {
-                result.contexts.append(context())
+            if let first = pending.first, first.lowerBound <= i {
+                // Reached at its start; or skipped into by a backslash that escapes its first
+                // character, where no quoting of the value would survive the backslash.
+                result.contexts.append(first.lowerBound == i ? context() : .unescapable("right after a backslash (\\)"))
                 pending.removeFirst()
-                i = first.upperBound
+                i = max(i, first.upperBound)
                 previous = "x"
                 continue
             }
@@ -235,7 +242,7 @@ struct ShellQuotingScanner {
             case .comment:
                 if c == "\n" { stack.removeLast() }
                 advance(1)
-            case .hereDocument:
+            case .hereDocument, .ansiC:
                 advance(1)
             case .backquote:
                 if c == "\\" { advance(2) } else {
@@ -265,7 +272,8 @@ struct ShellQuotingScanner {
                     }
                 case .command(let substitution, let parens):
                     let wordStart = previous.map { " \t\n;&|()<>".unicodeScalars.contains($0) } ?? true
-                    if c == "'" { stack.append(.single) }
+                    if c == "$", at(1) == "'" { stack.append(.ansiC) }
+                    else if c == "'" { stack.append(.single) }
                     else if c == "\"" { stack.append(.double) }
                     else if c == "#" && wordStart { stack.append(.comment) }
                     else if c == "<", at(1) == "<" { stack.append(.hereDocument) }

@@ -32,12 +32,6 @@ public struct ExperimentStore: Sendable {
     /// The database file name inside the experiment folder.
     public static let fileName = "experiment.sqlite"
 
-    /// `true` when the store was opened by ``open(existing:)``: it never writes.
-    public var isReadOnly: Bool {
-        if case .readOnly = access { return true }
-        return false
-    }
-
     /// Opens the store in `directory` for a sweep, creating the folder and database when needed.
     ///
     /// Refuses (``ExperimentStoreError/storeMissing(_:reason:)``) a folder that holds a
@@ -405,9 +399,11 @@ public struct ExperimentStore: Sendable {
                     lines.append("trial \(id.map(String.init) ?? "with an unreadable id") is unreadable and left out: \(Self.describe(error))")
                 }
             }
-            for (table, decode) in [("metric", { _ = try Self.metric(from: $0) }), ("diagnostic", { _ = try Self.diagnostic(from: $0) }),
-                                    ("stop_decision", { _ = try Self.stopDecision(from: $0) })] as [(String, (Row) throws -> Void)] {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table)") {
+            // Other tables: SQL picks the rows whose column types differ from what the store
+            // writes (a superset of the rows that fail to decode, at C speed), and only those
+            // are decoded here to confirm.
+            for (table, suspect, decode) in Self.typeChecks {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(suspect)") {
                     do { try decode(row) } catch {
                         let trial: Int? = try? row.decode(forColumn: "trial")
                         let owner = trial.map { "trial \($0)" } ?? "the sweep"
@@ -419,64 +415,95 @@ public struct ExperimentStore: Sendable {
         }
     }
 
+    /// Per table: a SQL condition true for every row some column of which has a storage type
+    /// the store never writes there, and the row's decoder.
+    private static let typeChecks: [(table: String, suspect: String, decode: @Sendable (Row) throws -> Void)] = [
+        ("metric", """
+            typeof(trial) != 'integer' OR typeof(name) != 'text' OR typeof(value) NOT IN ('real', 'integer', 'null') \
+            OR typeof(step) NOT IN ('integer', 'null') OR typeof(channel) != 'text' OR typeof(time) NOT IN ('real', 'integer') \
+            OR typeof(report_index) NOT IN ('integer', 'null') OR typeof(after_stop) != 'integer' OR typeof(duplicate) != 'integer'
+            """, { _ = try metric(from: $0) }),
+        ("diagnostic", """
+            typeof(trial) NOT IN ('integer', 'null') OR typeof(time) NOT IN ('real', 'integer') \
+            OR typeof(channel) NOT IN ('text', 'null') OR typeof(message) != 'text' OR typeof(line) NOT IN ('text', 'null')
+            """, { _ = try diagnostic(from: $0) }),
+        ("stop_decision", """
+            typeof(trial) != 'integer' OR typeof(time) NOT IN ('real', 'integer') OR typeof(report_count) != 'integer' \
+            OR typeof(reason) != 'text'
+            """, { _ = try stopDecision(from: $0) }),
+    ]
+
     // MARK: - Row mapping (throwing: a damaged row is an error for that row, never a crash)
 
     private static func fetchExperiment(_ db: Database) throws -> ExperimentRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = 1") else { return nil }
         do {
-            let goal: String = try row.decode(forColumn: "goal")
-            let status: String = try row.decode(forColumn: "status")
+            let goal: String = try column(row, "goal")
+            let status: String = try column(row, "status")
             return ExperimentRecord(
-                yaml: try row.decode(forColumn: "yaml"), configurationJSON: try row.decode(forColumn: "config_json"),
-                objective: Objective(goal: PrimaryMetricGoal(rawValue: goal) ?? .maximize, primaryMetric: try row.decode(forColumn: "primary_metric")),
-                status: ExperimentRecord.Status(rawValue: status) ?? .running, reason: try row.decode(forColumn: "reason"),
-                created: date(try row.decode(forColumn: "created")) ?? Date(timeIntervalSince1970: 0),
-                updated: date(try row.decode(forColumn: "updated")) ?? Date(timeIntervalSince1970: 0),
-                version: try row.decode(forColumn: "version"))
+                yaml: try column(row, "yaml"), configurationJSON: try column(row, "config_json"),
+                objective: Objective(goal: PrimaryMetricGoal(rawValue: goal) ?? .maximize, primaryMetric: try column(row, "primary_metric")),
+                status: ExperimentRecord.Status(rawValue: status) ?? .running, reason: try column(row, "reason"),
+                created: date(try column(row, "created")) ?? Date(timeIntervalSince1970: 0),
+                updated: date(try column(row, "updated")) ?? Date(timeIntervalSince1970: 0),
+                version: try column(row, "version"))
         } catch {
             throw RowProblem("the experiment row is unreadable: \(describe(error))")
         }
     }
 
     private static func trial(from row: Row) throws -> TrialRecord {
-        let configurationJSON: String = try row.decode(forColumn: "configuration_json")
+        let configurationJSON: String = try column(row, "configuration_json")
         let configuration: Optimizer.Configuration
         do {
             configuration = try JSONDecoder().decode(Optimizer.Configuration.self, from: Data(configurationJSON.utf8))
         } catch {
             throw RowProblem("configuration_json \(describe(error))")
         }
-        let status: String = try row.decode(forColumn: "status")
+        let status: String = try column(row, "status")
         return TrialRecord(
-            id: try row.decode(forColumn: "id"), proposal: try row.decode(forColumn: "proposal"), rerunOf: try row.decode(forColumn: "rerun_of"),
-            configuration: configuration, status: TrialStatus(rawValue: status) ?? .failed, reason: try row.decode(forColumn: "reason"),
-            exitCode: try row.decode(forColumn: "exit_code"), signal: try row.decode(forColumn: "signal"), pid: try row.decode(forColumn: "pid"),
-            created: date(try row.decode(forColumn: "created")) ?? Date(timeIntervalSince1970: 0),
-            started: date(try row.decode(forColumn: "started")), ended: date(try row.decode(forColumn: "ended")),
-            command: try row.decode(forColumn: "command"), folder: try row.decode(forColumn: "folder"))
+            id: try column(row, "id"), proposal: try column(row, "proposal"), rerunOf: try column(row, "rerun_of"),
+            configuration: configuration, status: TrialStatus(rawValue: status) ?? .failed, reason: try column(row, "reason"),
+            exitCode: try column(row, "exit_code"), signal: try column(row, "signal"), pid: try column(row, "pid"),
+            created: date(try column(row, "created")) ?? Date(timeIntervalSince1970: 0),
+            started: date(try column(row, "started")), ended: date(try column(row, "ended")),
+            command: try column(row, "command"), folder: try column(row, "folder"))
     }
 
     private static func metric(from row: Row) throws -> MetricRecord {
-        let value: Double? = try row.decode(forColumn: "value")
-        let channel: String = try row.decode(forColumn: "channel")
+        let value: Double? = try column(row, "value")
+        let channel: String = try column(row, "channel")
         return MetricRecord(
-            trial: try row.decode(forColumn: "trial"), name: try row.decode(forColumn: "name"), value: value ?? .nan,
-            step: try row.decode(forColumn: "step"), channel: MetricChannel(rawValue: channel) ?? .stdout,
-            time: date(try row.decode(forColumn: "time")) ?? Date(timeIntervalSince1970: 0),
-            reportIndex: try row.decode(forColumn: "report_index"), afterStop: try row.decode(forColumn: "after_stop"),
-            duplicate: try row.decode(forColumn: "duplicate"))
+            trial: try column(row, "trial"), name: try column(row, "name"), value: value ?? .nan,
+            step: try column(row, "step"), channel: MetricChannel(rawValue: channel) ?? .stdout,
+            time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
+            reportIndex: try column(row, "report_index"), afterStop: try column(row, "after_stop"),
+            duplicate: try column(row, "duplicate"))
     }
 
     private static func diagnostic(from row: Row) throws -> DiagnosticRecord {
-        let channel: String? = try row.decode(forColumn: "channel")
-        return DiagnosticRecord(trial: try row.decode(forColumn: "trial"), time: date(try row.decode(forColumn: "time")) ?? Date(timeIntervalSince1970: 0),
+        let channel: String? = try column(row, "channel")
+        return DiagnosticRecord(trial: try column(row, "trial"), time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
                                 channel: channel.flatMap(MetricChannel.init(rawValue:)),
-                                message: try row.decode(forColumn: "message"), line: try row.decode(forColumn: "line"))
+                                message: try column(row, "message"), line: try column(row, "line"))
     }
 
     private static func stopDecision(from row: Row) throws -> StopDecisionRecord {
-        StopDecisionRecord(trial: try row.decode(forColumn: "trial"), time: date(try row.decode(forColumn: "time")) ?? Date(timeIntervalSince1970: 0),
-                           reportCount: try row.decode(forColumn: "report_count"), reason: try row.decode(forColumn: "reason"))
+        StopDecisionRecord(trial: try column(row, "trial"), time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
+                           reportCount: try column(row, "report_count"), reason: try column(row, "reason"))
+    }
+
+    /// The value of `name` in `row`; a value of another type is a ``RowProblem`` naming the
+    /// column and what it holds.
+    private static func column<Value: DatabaseValueConvertible>(_ row: Row, _ name: String) throws -> Value {
+        do {
+            return try row.decode(Value.self, forColumn: name)
+        } catch {
+            let stored: DatabaseValue = row[name]
+            var expected = String(describing: Value.self)
+            if expected.hasPrefix("Optional<") { expected = String(expected.dropFirst(9).dropLast()) }
+            throw RowProblem("column \(name) holds \(stored.description.prefix(80)), not a value of type \(expected)")
+        }
     }
 
     private static func date(_ seconds: Double?) -> Date? {
@@ -505,8 +532,6 @@ public struct ExperimentStore: Sendable {
             @unknown default:
                 return "cannot be decoded"
             }
-        case let error as RowDecodingError:
-            return "a column cannot be read (\(String(describing: error).split(separator: "\n").first ?? ""))"
         default:
             return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
         }

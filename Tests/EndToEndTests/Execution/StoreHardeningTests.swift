@@ -153,7 +153,7 @@ struct StoreHardeningTests {
 
     // MARK: - D. Damaged stores
 
-    @Test("a trial row with a garbage configuration is skipped with a warning naming it; every command still works")
+    @Test("trial rows with a garbage configuration and a metric row of the wrong type are skipped with a warning naming the trial; every command still works")
     func badRowsAreSkipped() throws {
         let (work, experiment) = try Self.recordedSweep()
         try Self.python("""
@@ -161,15 +161,17 @@ struct StoreHardeningTests {
             c = sqlite3.connect('exp/experiment.sqlite')
             c.execute("UPDATE trial SET configuration_json = 'garbage{' WHERE id = 1")
             c.execute("UPDATE trial SET configuration_json = '{\\"names\\":[\\"v\\"],\\"values\\":[\\"x\\"]}' WHERE id = 2")
+            c.execute("UPDATE metric SET value = 'abc' WHERE trial = 0")
             c.commit(); c.close()
             """, in: work)
         for arguments in Self.readCommands(experiment, report: work.appendingPathComponent("r.html")) {
             let run = try HDBenchRun.run(arguments, in: work)
             #expect(run.status == 0, "\(arguments): \(run)")
             let warnings = run.stderrLines
-            #expect(warnings.count == 2, "\(arguments): \(run)")
+            #expect(warnings.count == 3, "\(arguments): \(run)")
             #expect(warnings.contains { $0.contains("trial 1 is unreadable") && $0.contains("not valid JSON") }, "\(run)")
             #expect(warnings.contains { $0.contains("trial 2 is unreadable") && $0.contains("values[0]") }, "\(run)")
+            #expect(warnings.contains { $0.contains("a metric row of trial 0 is unreadable") && $0.contains("column value holds \"abc\"") }, "\(run)")
             #expect(!run.stderr.contains("DecodingError") && !run.stderr.contains("Context("), "\(run)")
         }
         let status = try HDBenchRun.run(["status", experiment.path], in: work)

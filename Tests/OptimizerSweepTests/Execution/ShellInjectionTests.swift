@@ -53,6 +53,10 @@ struct ShellInjectionTests {
         "printf '%s|' $((${{search_space.v}}))",
         "cat <<EOF\n${{search_space.v}}\nEOF",
         "true # ${{search_space.v}}",
+        "printf '%s|' \\${{search_space.v}}",
+        "printf '%s|' \"\\${{search_space.v}}\"",
+        "printf '%s|' x\\{search_space.v}",
+        "printf '%s|' $'it\\'s' ${{search_space.v}}",
     ]
 
     static func trimmingTrailingNewlines(_ text: String) -> String {

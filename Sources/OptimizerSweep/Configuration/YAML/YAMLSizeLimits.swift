@@ -25,7 +25,7 @@ enum YAMLSizeLimits {
         }
         let shape = YAMLShapeScan(text.utf8, stopAfterElements: maximumElements, stopAfterDepth: maximumDepth)
         if shape.elements > maximumElements {
-            return ConfigurationProblem(path: "", message: "the YAML has more than \(maximumElements) elements (lines, keys, list items; the limit, counted before it is read); a sweep job has a few hundred, so check that this is the right file")
+            return ConfigurationProblem(path: "", message: "the YAML has more than \(maximumElements) elements (lines, keys and list items, counted before it is parsed), the limit for a sweep job, which needs a few hundred; check that this is the right file")
         }
         if shape.depth > maximumDepth {
             return ConfigurationProblem(path: "", message: "the YAML nests more than \(maximumDepth) levels deep (the limit) at line \(shape.deepestLine); flatten it")
