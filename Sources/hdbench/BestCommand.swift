@@ -24,7 +24,7 @@ struct BestCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try ExperimentStore.open(existing: URL(fileURLWithPath: directory).standardizedFileURL)
+        let store = try openExperiment(directory)
         guard let experiment = try store.experiment() else { throw ExperimentStoreError.notAnExperiment(directory) }
         let objective = experiment.objective
         guard let best = try store.best(), let value = best.value else {

@@ -27,7 +27,7 @@ struct ExportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let store = try ExperimentStore.open(existing: URL(fileURLWithPath: directory).standardizedFileURL)
+        let store = try openExperiment(directory)
         let results = try store.results()
         let text: String
         switch format {

@@ -8,7 +8,21 @@ import OptimizerBenchmarks
 enum Entry {
     static func main() async {
         restartWithMatchingBLASKernelsIfNeeded()
-        await HDBench.main()
+        // HDBench.main() with one change: a missing or damaged experiment store exits with
+        // code 2 (like an invalid YAML), where ArgumentParser would use 1 for any error.
+        do {
+            var command = try await HDBench.asyncParseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExperimentStoreError where error.exitCode != 1 {
+            printToStandardError("Error: \(error)")
+            HDBench.exit(withError: ExitCode(error.exitCode))
+        } catch {
+            HDBench.exit(withError: error)
+        }
     }
 
     /// When OpenBLAS fell back to kernels older than the CPU (VMs that mask CPUID), restart this

@@ -59,7 +59,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let policy = try makeReplayPolicy()
         let url = URL(fileURLWithPath: directory).standardizedFileURL
-        let store = try ExperimentStore.open(existing: url)
+        let store = try openExperiment(directory)
         if store.isSweepRunning() && !allowRunning {
             throw CLIError("the sweep in \(url.path) is still running; wait for it to finish, or pass --allow-running to replay the curves logged so far")
         }

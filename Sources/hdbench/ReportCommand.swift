@@ -26,14 +26,14 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = URL(fileURLWithPath: directory).standardizedFileURL
-        let store = try ExperimentStore.open(existing: folder)
+        let store = try openExperiment(directory)
         let model = try ReportModel(store: store)
         let html = HTMLReport.render(model)
         let destination = output.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? folder.appendingPathComponent("report.html")
         do {
             try Data(html.utf8).write(to: destination, options: .atomic)
         } catch {
-            throw CLIError("cannot write \(destination.path): \(error.localizedDescription)")
+            throw CLIError("cannot write \(destination.path): \(error.localizedDescription)\(output == nil ? "; pass -o FILE to write the report elsewhere" : "")")
         }
         print("report: \(destination.path) (\(model.trials.count) trial\(model.trials.count == 1 ? "" : "s"), \(ByteCountFormatter.string(fromByteCount: Int64(html.utf8.count), countStyle: .file)))")
     }

@@ -54,6 +54,11 @@ struct SampleCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             guard let configuration = next else { break }
+            if let index = configuration.values.firstIndex(where: { !$0.isFiniteNumber }) {
+                // Validation rejects expressions whose draws overflow; never print Infinity or NaN as JSON.
+                printToStandardError("search_space.\(configuration.names[index]): configuration \(trial) drew \(configuration.values[index].plainText), not a finite number; use smaller parameters for this expression")
+                throw ExitCode(2)
+            }
             print(configuration.jsonText)
             history.observations.append(SamplerObservation(trial: trial, configuration: configuration, value: nil, isPending: true))
         }

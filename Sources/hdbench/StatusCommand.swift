@@ -14,7 +14,7 @@ struct StatusCommand: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        let store = try ExperimentStore.open(existing: URL(fileURLWithPath: directory).standardizedFileURL)
+        let store = try openExperiment(directory)
         print(try StatusTable.render(store: store))
     }
 }

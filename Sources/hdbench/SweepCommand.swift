@@ -28,7 +28,10 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-concurrent"), help: "Trials run at once (overrides limits.max_concurrent_trials).")
     var maxConcurrent: Int?
 
-    @Option(name: .customLong("grace-period"), help: "Seconds between SIGTERM and SIGKILL when a trial is cancelled.")
+    // `.unconditional` so that `--grace-period -1` reaches validate() (and gets its message)
+    // instead of being read as a missing value followed by an unknown flag.
+    @Option(name: .customLong("grace-period"), parsing: .unconditional,
+            help: "Seconds between SIGTERM and SIGKILL when a trial is cancelled (0 to 86400).")
     var gracePeriod: Double = 5
 
     @Flag(help: "Continue an interrupted sweep in its experiment folder.")
@@ -93,23 +96,28 @@ struct SweepCommand: AsyncParsableCommand {
             throw ValidationError("--slurm-option '\(option)' must be NAME=VALUE, e.g. partition=gpu")
         }
         if !slurmOptions.isEmpty && executor != .slurm { throw ValidationError("--slurm-option needs --executor slurm") }
-        if gracePeriod < 0 { throw ValidationError("--grace-period must be ≥ 0") }
+        if !(gracePeriod >= 0 && gracePeriod <= Self.maximumGracePeriod) {
+            throw ValidationError("--grace-period \(gracePeriod): must be a number of seconds from 0 to \(Int(Self.maximumGracePeriod)) (1 day), e.g. --grace-period 5")
+        }
     }
+
+    /// The longest grace period accepted: one day.
+    static let maximumGracePeriod: Double = 86_400
 
     func run() async throws {
         let jobURL = URL(fileURLWithPath: job).standardizedFileURL
-        let text: String
-        do {
-            text = try String(contentsOf: jobURL, encoding: .utf8)
-        } catch {
-            throw CLIError("cannot read \(job): \(error.localizedDescription)")
-        }
+        let text = try SweepDefinition.readJobText(at: jobURL)
         let definition = try SweepDefinition(yaml: text, baseDirectory: jobURL.deletingLastPathComponent(), extensions: extensions)
         let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
         let directory = try chooseDirectory(job: jobURL)
         let store = try ExperimentStore(directory: directory)
         if !resume, !(try store.trials().isEmpty) {
             throw CLIError("\(directory.path) already holds an experiment; pass --resume to continue it, or choose another --experiment-dir")
+        }
+        if resume, let unreadable = try store.unreadableRows().first {
+            // Resuming would number new trials past the readable ones and could overwrite an
+            // unreadable trial's row and folder.
+            throw ExperimentStoreError.damaged(directory.path, detail: "\(unreadable) (read commands skip such rows; a resumed sweep could overwrite them)", lastGoodTrial: nil)
         }
         var options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
         options.maxRetries = maxRetries

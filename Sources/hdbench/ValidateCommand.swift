@@ -25,6 +25,22 @@ struct ValidateCommand: ParsableCommand {
         let definition = try loadSweepDefinition(path: job, extensions: extensions)
         print("ok")
         for warning in definition.warnings { print("warning: \(warning)") }
+        for note in Self.quotingNotes(definition.trial.command) { print("note: \(note)") }
+    }
+
+    /// What hdbench does with each placeholder written inside quotes.
+    static func quotingNotes(_ command: String) -> [String] {
+        shellQuotingContexts(in: command).compactMap { placeholder, context in
+            guard placeholder.namespace != nil else { return nil }
+            switch context {
+            case .doubleQuoted:
+                return "trial.command: \(placeholder.text) is inside \"…\"; its value is written with a backslash before each $ ` \" \\ so it stays one literal string"
+            case .singleQuoted:
+                return "trial.command: \(placeholder.text) is inside '…'; each ' in its value is written as '\\'' so it stays one literal string"
+            case .unquoted, .unescapable:
+                return nil
+            }
+        }
     }
 }
 

@@ -117,8 +117,11 @@ public extension Process {
 public enum HDBenchBinary {
     /// The built `hdbench` next to the test bundle, else `.build/debug/hdbench`.
     public static var executable: URL? {
+        // Next to the test executable (whatever the scratch path), then the default build folder.
         let candidates = [
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hdbench"),
+            Bundle.main.bundleURL.appendingPathComponent("hdbench"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hdbench"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug/hdbench"),
         ]

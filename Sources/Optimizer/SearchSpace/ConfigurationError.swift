@@ -13,7 +13,24 @@ public struct ConfigurationProblem: Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
-    public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    /// `path: message` on one line: line breaks and other control characters quoted from a
+    /// user's value are shown escaped (`\n`, `\u{7}`), so one problem is always one line.
+    public var description: String {
+        let line = path.isEmpty ? message : "\(path): \(message)"
+        guard line.unicodeScalars.contains(where: { $0 != "\t" && $0.properties.generalCategory == .control }) else { return line }
+        var escaped = ""
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\t": escaped += "\t"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case _ where scalar.properties.generalCategory == .control:
+                escaped += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
 }
 
 /// Thrown when a sweep definition is invalid; carries every problem found, not only the first.

@@ -1,3 +1,5 @@
+import Foundation
+
 extension ParameterExpression {
     /// Appends every problem of this expression to `problems`, with paths under `path`
     /// (e.g. `search_space.lr`) and YAML field names (`min_value`, `sigma`, …).
@@ -16,8 +18,9 @@ extension ParameterExpression {
             }
         }
         func checkSigma(_ sigma: Double) {
-            if !(sigma >= 0) || !sigma.isFinite {
-                report("sigma", "\(formatForMessage(sigma)) must be ≥ 0 (the standard deviation); use a non-negative sigma")
+            if !(sigma > 0) || !sigma.isFinite {
+                let shown = sigma == 0 && sigma.sign == .minus ? "-0" : formatForMessage(sigma)
+                report("sigma", "\(shown) must be > 0 (the standard deviation); use a positive sigma (a fixed value belongs in a choice with one value)")
             }
         }
         func checkBounds(_ a: Double, _ b: Double, strict: Bool, logScale: Bool) {
@@ -38,6 +41,7 @@ extension ParameterExpression {
             }
         }
 
+        let before = problems.count
         switch self {
         case .choice(let options):
             if options.isEmpty {
@@ -68,6 +72,73 @@ extension ParameterExpression {
             checkSigma(sigma)
             checkQ(q)
         }
+        if problems.count == before, !isChoice {
+            checkFiniteDraws(path: path, into: &problems)
+        }
+    }
+
+    private var isChoice: Bool {
+        if case .choice = self { return true }
+        return false
+    }
+}
+
+extension ParameterExpression {
+    /// The most extreme unit coordinates a sampler feeds to ``value(fromUnit:offset:)``
+    /// (``openUnit(using:)`` gives (k + ½)·2⁻⁵³; Sobol points are cell centres, no closer to 0 or 1).
+    static let extremeUnits: [Double] = [0x1p-54, 0.5, 1 - 0x1p-53]
+
+    /// Every draw of a valid leaf expression must be a finite number: the maps from the unit
+    /// interval are monotone, so checking the most extreme coordinates covers every draw.
+    func checkFiniteDraws(path: String, into problems: inout [ConfigurationProblem]) {
+        guard let extreme = Self.extremeUnits.lazy.map({ self.leafValue($0) }).first(where: { !$0.isFiniteNumber }) else { return }
+        let shown: String
+        if case .double(let x) = extreme { shown = formatForMessage(x) } else { shown = extreme.plainText }
+        let hint: String
+        switch self {
+        case .logNormal, .qLogNormal:
+            hint = "exp(mu + 8.3·sigma) must stay below 1.8e308: keep mu + 8.3·sigma < 709 (mu and sigma are natural logs)"
+        case .normal, .qNormal:
+            hint = "|mu| + 8.3·sigma must stay below 1.8e308; use smaller mu or sigma"
+        case .uniform, .quniform:
+            hint = "max_value − min_value must stay below 1.8e308; use a narrower range"
+        case .logUniform, .qLogUniform:
+            hint = "exp(max_value) must stay below 1.8e308; use bounds ≤ 709 (they are natural logs)"
+        case .randint, .choice:
+            hint = "use smaller parameters"
+        }
+        var message = "draws values that are not finite numbers (an extreme draw is \(shown)): \(hint)"
+        switch self {
+        case .quniform(_, _, let q), .qLogUniform(_, _, let q), .qNormal(_, _, let q), .qLogNormal(_, _, let q):
+            if Self.extremeUnits.contains(where: { unquantisedValue($0).isFinite && !leafValue($0).isFiniteNumber }) {
+                message = "draws values that are not finite numbers (an extreme draw is \(shown)): q = \(formatForMessage(q)) is too small for the range (value/q overflows); use a larger q"
+            }
+        default:
+            break
+        }
+        problems.append(ConfigurationProblem(path: path, message: message))
+    }
+
+    /// The value before rounding to a multiple of q (for messages).
+    private func unquantisedValue(_ u: Double) -> Double {
+        switch self {
+        case .quniform(let a, let b, _): return Self.uniformValue(u, a, b)
+        case .qLogUniform(let a, let b, _): return Self.logUniformValue(u, a, b)
+        case .qNormal(let mu, let sigma, _): return mu + sigma * Self.normalQuantile(u)
+        case .qLogNormal(let mu, let sigma, _): return exp(mu + sigma * Self.normalQuantile(u))
+        default: return 0
+        }
+    }
+}
+
+extension ParameterValue {
+    /// `false` for a non-finite double, or a mapping holding one (ints and strings are finite).
+    public var isFiniteNumber: Bool {
+        switch self {
+        case .double(let x): return x.isFinite
+        case .int, .string: return true
+        case .mapping(let entries): return entries.allSatisfy { $0.value.isFiniteNumber }
+        }
     }
 }
 
@@ -83,6 +154,7 @@ extension ChoiceOption {
             var seen = Set<String>()
             for entry in entries {
                 let entryPath = "\(path).\(entry.name)"
+                ParameterValue.string(entry.name).validateAsChoiceLiteral(path: entryPath, into: &problems)
                 if entry.name.isEmpty {
                     problems.append(.init(path: path, message: "has an entry with an empty name; name every entry"))
                 }
@@ -101,7 +173,12 @@ extension ChoiceOption {
 extension ParameterValue {
     func validateAsChoiceLiteral(path: String, into problems: inout [ConfigurationProblem]) {
         switch self {
-        case .int, .string: break
+        case .int: break
+        case .string(let text):
+            if let bad = text.unicodeScalars.first(where: { $0 != "\t" && $0.properties.generalCategory == .control }) {
+                let code = "U+" + String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)
+                problems.append(.init(path: path, message: "contains the control character \(code)\(bad == "\0" ? " (NUL)" : ""); values are passed to commands and environment variables, where control characters other than tab are cut or misread; remove it"))
+            }
         case .double(let x):
             if !x.isFinite {
                 problems.append(.init(path: path, message: "\(formatForMessage(x)) is not a finite number; list finite values only"))
@@ -109,12 +186,19 @@ extension ParameterValue {
         case .mapping(let named):
             var seen = Set<String>()
             for entry in named {
+                ParameterValue.string(entry.name).validateAsChoiceLiteral(path: "\(path).\(entry.name)", into: &problems)
                 if !seen.insert(entry.name).inserted {
                     problems.append(.init(path: "\(path).\(entry.name)", message: "appears twice in the same mapping; keep one"))
                 }
                 entry.value.validateAsChoiceLiteral(path: "\(path).\(entry.name)", into: &problems)
             }
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

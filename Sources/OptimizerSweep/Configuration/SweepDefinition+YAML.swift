@@ -52,13 +52,40 @@ extension SweepDefinition {
 
     /// Reads and parses the sweep job at `url`; relative paths resolve against its folder.
     public init(contentsOf url: URL, extensions: Bool = false) throws(ConfigurationError) {
-        let text: String
+        let text = try Self.readJobText(at: url)
+        try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
+    }
+
+    /// The text of the sweep job at `url`: refused without reading it whole when it is larger
+    /// than 1 MiB, and when it is not UTF-8 (naming the first bad byte's offset and line).
+    public static func readJobText(at url: URL) throws(ConfigurationError) -> String {
+        let limit = YAMLSizeLimits.maximumBytes
+        let data: Data
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            // Read one byte past the limit, never more, whatever the file's size.
+            data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
             throw ConfigurationError(path: "", message: "cannot read \(url.path): \(error.localizedDescription)")
         }
-        try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
+        if data.count > limit {
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+            let shown = size.map(YAMLSizeLimits.describeBytes) ?? "more than 1 MiB"
+            throw ConfigurationError(path: "", message: "\(url.lastPathComponent) is \(shown), above the limit of 1 MiB (\(limit) bytes) for a sweep job; a sweep job is a few kilobytes, so check that this is the right file")
+        }
+        if let text = String(data: data, encoding: .utf8) { return text }
+        var offset = 0
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        decoding: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: break decoding
+            }
+        }
+        let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        throw ConfigurationError(path: "", message: "\(url.lastPathComponent) is not UTF-8 text: the byte at offset \(offset) (line \(line)) is not valid UTF-8; save the file as UTF-8")
     }
 
     /// ``inputs`` as a dictionary, for ``renderCommand(_:configuration:inputs:outputs:)``.
@@ -443,6 +470,11 @@ struct SweepYAMLParser {
     // MARK: - Cross-checks
 
     mutating func checkCommand(_ command: String, parameterNames: [String], inputs: [String], outputs: [String]) {
+        for (placeholder, context) in shellQuotingContexts(in: command) where placeholder.namespace != nil {
+            if case .unescapable(let construct) = context {
+                reader.warn("trial.command", "\(placeholder.text) sits inside \(construct), where hdbench cannot escape a value: only values made of [A-Za-z0-9_.,:/=+@%-] are substituted there, and a trial with any other value fails without running; move the placeholder out of \(construct)")
+            }
+        }
         for placeholder in commandPlaceholders(in: command) {
             switch placeholder.namespace {
             case nil:

@@ -10,13 +10,10 @@ public import Optimizer
 ///   single-quoted for `/bin/sh` with each `'` written as `'\''`, so a value can never inject
 ///   shell code (`a b; rm -rf /` → `'a b; rm -rf /'`).
 /// - Nested-choice mappings: compact JSON (see ``ParameterValue/jsonText``), then quoted.
+/// This is the form for a placeholder outside quotes; ``renderCommand(_:configuration:inputs:outputs:)``
+/// escapes for the context each placeholder sits in.
 public func renderedForShell(_ value: ParameterValue) -> String {
-    switch value {
-    case .int(let i): return String(i)
-    case .double(let x): return ParameterValue.shortestText(x)
-    case .string(let s): return shellQuoted(s)
-    case .mapping: return shellQuoted(value.jsonText)
-    }
+    shellQuoted(shellText(value))
 }
 
 /// `text` unchanged when it is non-empty and made only of `[A-Za-z0-9_.,:/=+@%-]`, else
@@ -26,7 +23,7 @@ public func shellQuoted(_ text: String) -> String {
     return "'" + text.replacingAllOccurrences(of: "'", with: "'\\''") + "'"
 }
 
-private func isShellSafe(_ c: Unicode.Scalar) -> Bool {
+func isShellSafe(_ c: Unicode.Scalar) -> Bool {
     switch c {
     case "a"..."z", "A"..."Z", "0"..."9": return true
     case "_", ".", ",", ":", "/", "=", "+", "@", "%", "-": return true

@@ -23,16 +23,16 @@ public struct TrialRendering: Sendable {
 }
 
 extension TrialRendering {
-    /// The rendering of HyperDriveSemantics.md §Running a trial for a sweep definition: `${{search_space.x}}`,
-    /// `${{inputs.x}}` and `${{outputs.x}}` (and the legacy single-brace form) substituted by
-    /// ``renderCommand(_:configuration:inputs:outputs:)``, values shell-quoted unless made only of safe characters;
-    /// environment values unquoted.
+    /// The rendering of HyperDriveSemantics.md §Running a trial for a sweep definition: `${{search_space.x}}`, `${{inputs.x}}`
+    /// and `${{outputs.x}}` (and the legacy single-brace form) substituted by ``renderCommand(_:configuration:inputs:outputs:)``,
+    /// each value escaped for the shell quoting context its placeholder sits in (a value never
+    /// injects shell code); environment values unquoted.
     public static func standard(for definition: SweepDefinition) -> TrialRendering {
         let template = definition.trial.command
         let inputs = definition.inputValues
         return TrialRendering(
             command: { configuration, outputs in
-                renderCommand(template, configuration: configuration, inputs: inputs, outputs: outputs.mapValues(\.path))
+                try renderCommand(template, configuration: configuration, inputs: inputs, outputs: outputs.mapValues(\.path))
             },
             environmentValue: { $0.plainText })
     }

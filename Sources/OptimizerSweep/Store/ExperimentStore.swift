@@ -20,38 +20,194 @@ import Optimizer
 public struct ExperimentStore: Sendable {
     /// The experiment folder.
     public let directory: URL
-    let pool: DatabasePool
+    let access: Access
+
+    /// How the database is reached: a read-write pool (the sweep), or a fresh read-only
+    /// connection per read (every other command; see ``open(existing:)``).
+    enum Access: Sendable {
+        case readWrite(DatabasePool)
+        case readOnly(URL)
+    }
 
     /// The database file name inside the experiment folder.
     public static let fileName = "experiment.sqlite"
 
-    /// Opens the store in `directory`, creating the folder and database when needed.
+    /// Opens the store in `directory` for a sweep, creating the folder and database when needed.
+    ///
+    /// Refuses (``ExperimentStoreError/storeMissing(_:reason:)``) a folder that holds a
+    /// `trials/` folder but no usable `experiment.sqlite` (missing or empty): a new sweep there
+    /// would overwrite the earlier trials' logs. A damaged database is
+    /// ``ExperimentStoreError/damaged(_:detail:lastGoodTrial:)``.
     public init(directory: URL) throws {
+        try Self.refuseOrphanedTrials(in: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(directory: directory, create: true)
+        self.directory = directory
+        let file = directory.appendingPathComponent(Self.fileName)
+        if FileManager.default.fileExists(atPath: file.path) {
+            try Self.checkHeader(of: file, directory: directory)
+        }
+        do {
+            var configuration = GRDB.Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: file.path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            access = .readWrite(pool)
+        } catch {
+            throw Self.storeError(error, directory: directory, file: file)
+        }
     }
 
-    /// Opens an existing experiment; throws ``ExperimentStoreError/notAnExperiment(_:)`` when
-    /// `directory` holds none.
+    /// Opens an existing experiment **read-only**: nothing in the folder is created or written
+    /// (no `-wal`/`-shm` files, no migration), so it works on a read-only folder and never
+    /// disturbs a running sweep.
+    ///
+    /// Each read opens its own read-only SQLite connection: with `mode=ro` while the
+    /// write-ahead log exists (a sweep is running, or was killed), else with `immutable=1` —
+    /// with no log the database file is quiescent, and SQLite would otherwise create `-wal`
+    /// and `-shm` files even for a read-only connection.
+    ///
+    /// - Throws: ``ExperimentStoreError/notAnExperiment(_:)`` when `directory` holds none;
+    ///   ``ExperimentStoreError/storeMissing(_:reason:)`` when it holds trials but no usable
+    ///   store; ``ExperimentStoreError/damaged(_:detail:lastGoodTrial:)`` when the database
+    ///   cannot be read.
     public static func open(existing directory: URL) throws -> ExperimentStore {
-        let path = directory.appendingPathComponent(fileName).path
-        guard FileManager.default.fileExists(atPath: path) else {
+        let file = directory.appendingPathComponent(fileName)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? nil
+        guard let size, size > 0 else {
+            try refuseOrphanedTrials(in: directory)
             throw ExperimentStoreError.notAnExperiment(directory.path)
         }
-        let store = try ExperimentStore(directory: directory, create: false)
-        guard try store.experiment() != nil else { throw ExperimentStoreError.notAnExperiment(directory.path) }
+        try checkHeader(of: file, directory: directory)
+        let store = ExperimentStore(directory: directory, access: .readOnly(file))
+        let experiment = try store.read { db -> ExperimentRecord? in
+            guard try db.tableExists("experiment"), try db.tableExists("trial") else {
+                throw ExperimentStoreError.damaged(directory.path, detail: "it has no experiment or trial table", lastGoodTrial: nil)
+            }
+            return try Self.fetchExperiment(db)
+        }
+        guard experiment != nil else {
+            if hasTrialFolders(directory) {
+                throw ExperimentStoreError.damaged(directory.path, detail: "it records no experiment, yet trials/ holds trial folders", lastGoodTrial: nil)
+            }
+            throw ExperimentStoreError.notAnExperiment(directory.path)
+        }
         return store
     }
 
-    private init(directory: URL, create: Bool) throws {
+    private init(directory: URL, access: Access) {
         self.directory = directory
-        var configuration = GRDB.Configuration()
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        self.access = access
+    }
+
+    /// Runs `body` on a connection; database errors become ``ExperimentStoreError``s.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            switch access {
+            case .readWrite(let pool):
+                return try pool.read(body)
+            case .readOnly(let file):
+                let queue = try Self.readOnlyQueue(file)
+                return try queue.read(body)
+            }
+        } catch {
+            throw Self.storeError(error, directory: directory, file: databaseFile)
         }
-        pool = try DatabasePool(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in a write transaction (the sweep runner only).
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard case .readWrite(let pool) = access else {
+            throw ExperimentStoreError.readOnly(directory.path)
+        }
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.storeError(error, directory: directory, file: databaseFile)
+        }
+    }
+
+    var databaseFile: URL { directory.appendingPathComponent(Self.fileName) }
+
+    private static func readOnlyQueue(_ file: URL) throws -> DatabaseQueue {
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        let logExists = FileManager.default.fileExists(atPath: file.path + "-wal")
+        // A URI filename (SQLite is built with SQLITE_USE_URI on Debian); %, ? and # must be escaped.
+        var path = ""
+        for scalar in file.path.unicodeScalars {
+            switch scalar {
+            case "%": path += "%25"
+            case "?": path += "%3f"
+            case "#": path += "%23"
+            default: path.unicodeScalars.append(scalar)
+            }
+        }
+        return try DatabaseQueue(path: "file:\(path)?\(logExists ? "mode=ro" : "immutable=1")", configuration: configuration)
+    }
+
+    /// The SQLite header; anything else in `experiment.sqlite` is damage, said before SQLite
+    /// says "file is not a database".
+    private static func checkHeader(of file: URL, directory: URL) throws {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return }
+        if header != Data("SQLite format 3\u{0}".utf8) {
+            throw ExperimentStoreError.damaged(directory.path, detail: "it is not an SQLite database (its first bytes are not the SQLite header)", lastGoodTrial: nil)
+        }
+    }
+
+    static func hasTrialFolders(_ directory: URL) -> Bool {
+        let trials = directory.appendingPathComponent("trials")
+        return !((try? FileManager.default.contentsOfDirectory(atPath: trials.path)) ?? []).isEmpty
+    }
+
+    /// A folder with trial folders but no usable store was an experiment whose store was lost.
+    private static func refuseOrphanedTrials(in directory: URL) throws {
+        let file = directory.appendingPathComponent(fileName)
+        guard hasTrialFolders(directory) else { return }
+        if !FileManager.default.fileExists(atPath: file.path) {
+            throw ExperimentStoreError.storeMissing(directory.path, reason: "\(fileName) is missing")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        if size == 0 {
+            throw ExperimentStoreError.storeMissing(directory.path, reason: "\(fileName) is empty")
+        }
+    }
+
+    /// `error` as one readable ``ExperimentStoreError``: SQLite's corruption codes as
+    /// ``ExperimentStoreError/damaged(_:detail:lastGoodTrial:)`` with the last trial that can
+    /// still be read, when one can.
+    static func storeError(_ error: any Error, directory: URL, file: URL) -> any Error {
+        if error is ExperimentStoreError { return error }
+        if let problem = error as? RowProblem {
+            return ExperimentStoreError.damaged(directory.path, detail: problem.text, lastGoodTrial: lastGoodTrial(file))
+        }
+        guard let error = error as? DatabaseError else { return error }
+        let detail = error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_FORMAT:
+            return ExperimentStoreError.damaged(directory.path, detail: detail, lastGoodTrial: lastGoodTrial(file))
+        case .SQLITE_ERROR where detail.contains("no such table") || detail.contains("no such column") || detail.contains("malformed"):
+            return ExperimentStoreError.damaged(directory.path, detail: detail, lastGoodTrial: lastGoodTrial(file))
+        default:
+            return ExperimentStoreError.unreadable(directory.path, detail: "SQLite error \(error.resultCode.rawValue): \(detail)")
+        }
+    }
+
+    /// The highest trial id read before the database fails, by a read-only scan in id order.
+    private static func lastGoodTrial(_ file: URL) -> Int? {
+        guard let queue = try? readOnlyQueue(file) else { return nil }
+        var last: Int?
+        _ = try? queue.read { db in
+            let cursor = try Int.fetchCursor(db, sql: "SELECT id FROM trial ORDER BY id")
+            while let id = try cursor.next() { last = id }
+        }
+        return last
     }
 
     static var migrator: DatabaseMigrator {
@@ -138,7 +294,7 @@ public struct ExperimentStore: Sendable {
     /// (same YAML, same objective) and returns the stored record.
     @discardableResult
     func initialize(_ record: ExperimentRecord) throws -> ExperimentRecord {
-        try pool.write { db in
+        try write { db in
             if let existing = try Self.fetchExperiment(db) {
                 guard existing.yaml == record.yaml, existing.objective == record.objective else {
                     throw ExperimentStoreError.differentSweep(directory.path)
@@ -156,7 +312,7 @@ public struct ExperimentStore: Sendable {
     }
 
     func setExperimentStatus(_ status: ExperimentRecord.Status, reason: String?, configurationJSON: String? = nil) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "UPDATE experiment SET status = ?, reason = ?, updated = ?, config_json = COALESCE(?, config_json) WHERE id = 1",
                            arguments: [status.rawValue, reason, Date().timeIntervalSince1970, configurationJSON])
         }
@@ -167,7 +323,7 @@ public struct ExperimentStore: Sendable {
         let parameters = ParameterJSON.object(trial.configuration).serialized()
         let configuration = String(decoding: try JSONEncoder().encode(trial.configuration), as: UTF8.self)
         let handle = try trial.handle.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO trial (id, proposal, rerun_of, parameters_json, configuration_json, status, reason,
                     exit_code, signal, pid, created, started, ended, command, folder, handle_json)
@@ -185,7 +341,7 @@ public struct ExperimentStore: Sendable {
         encoder.outputFormatting = .sortedKeys
         let diagnostics = String(decoding: try encoder.encode(suggestion.diagnostics), as: UTF8.self)
         let state = try suggestion.state.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO suggestion (proposal, trial, time, diagnostics_json, state_json) VALUES (?, ?, ?, ?, ?)",
                            arguments: [suggestion.proposal, suggestion.trial, suggestion.time.timeIntervalSince1970, diagnostics, state])
         }
@@ -194,7 +350,7 @@ public struct ExperimentStore: Sendable {
     /// Appends metric values, diagnostics and stop decisions in one transaction.
     func append(metrics: [MetricRecord], diagnostics: [DiagnosticRecord] = [], stopDecisions: [StopDecisionRecord] = []) throws {
         if metrics.isEmpty && diagnostics.isEmpty && stopDecisions.isEmpty { return }
-        try pool.write { db in
+        try write { db in
             for metric in metrics {
                 try db.execute(sql: """
                     INSERT INTO metric (trial, name, value, step, channel, time, report_index, after_stop, duplicate)
@@ -219,51 +375,42 @@ public struct ExperimentStore: Sendable {
 
     /// The experiment row, `nil` before ``initialize(_:)``.
     public func experiment() throws -> ExperimentRecord? {
-        try pool.read { db in try Self.fetchExperiment(db) }
+        try read { db in try Self.fetchExperiment(db) }
     }
 
-    /// Every trial, by id.
+    /// Every readable trial, by id. A row that cannot be decoded (say, its configuration is not
+    /// valid JSON) is left out; ``unreadableRows()`` names it.
     public func trials() throws -> [TrialRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM trial ORDER BY id").map(Self.trial(from:))
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM trial ORDER BY id").compactMap { try? Self.trial(from: $0) }
         }
     }
 
     /// Metric values in the order they were stored, optionally of one trial and/or one name.
+    /// Rows that cannot be decoded are left out (``unreadableRows()`` names them).
     public func metrics(trial: Int? = nil, name: String? = nil) throws -> [MetricRecord] {
-        try pool.read { db in
+        try read { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             if let trial { conditions.append("trial = ?"); arguments += [trial] }
             if let name { conditions.append("name = ?"); arguments += [name] }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT * FROM metric \(filter) ORDER BY id", arguments: arguments).map { row in
-                let value: Double? = row["value"]
-                let channel: String = row["channel"]
-                return MetricRecord(
-                    trial: row["trial"], name: row["name"], value: value ?? .nan, step: row["step"],
-                    channel: MetricChannel(rawValue: channel) ?? .stdout, time: Self.date(row["time"]) ?? Date(timeIntervalSince1970: 0),
-                    reportIndex: row["report_index"], afterStop: row["after_stop"], duplicate: row["duplicate"])
-            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM metric \(filter) ORDER BY id", arguments: arguments)
+                .compactMap { try? Self.metric(from: $0) }
         }
     }
 
-    /// Every diagnostic, oldest first.
+    /// Every readable diagnostic, oldest first.
     public func diagnostics() throws -> [DiagnosticRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM diagnostic ORDER BY id").map { row in
-                let channel: String? = row["channel"]
-                return DiagnosticRecord(trial: row["trial"], time: Self.date(row["time"]) ?? Date(timeIntervalSince1970: 0),
-                                        channel: channel.flatMap(MetricChannel.init(rawValue:)),
-                                        message: row["message"], line: row["line"])
-            }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM diagnostic ORDER BY id").compactMap { try? Self.diagnostic(from: $0) }
         }
     }
 
     /// What the sampler said about each proposal, by proposal index (empty for experiments
     /// recorded before suggestions were stored).
     public func suggestions() throws -> [SuggestionRecord] {
-        try pool.read { db in
+        try read { db in
             guard try db.tableExists("suggestion") else { return [] }
             let decoder = JSONDecoder()
             return try Row.fetchAll(db, sql: "SELECT * FROM suggestion ORDER BY proposal").map { row in
@@ -277,46 +424,171 @@ public struct ExperimentStore: Sendable {
         }
     }
 
-    /// Every early-termination stop decision, by trial.
+    /// Every readable early-termination stop decision, by trial.
     public func stopDecisions() throws -> [StopDecisionRecord] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM stop_decision ORDER BY trial").map { row in
-                StopDecisionRecord(trial: row["trial"], time: Self.date(row["time"]) ?? Date(timeIntervalSince1970: 0),
-                                   reportCount: row["report_count"], reason: row["reason"])
-            }
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stop_decision ORDER BY trial").compactMap { try? Self.stopDecision(from: $0) }
         }
     }
 
-    // MARK: - Row mapping
+    /// One line per stored row that the reading functions leave out because it cannot be
+    /// decoded, naming its trial and what is wrong (`trial 3: configuration_json is not valid
+    /// JSON`). Empty for a healthy store.
+    public func unreadableRows() throws -> [String] {
+        try read { db in
+            var lines: [String] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM trial ORDER BY id") {
+                do { _ = try Self.trial(from: row) } catch {
+                    let id: Int? = try? row.decode(forColumn: "id")
+                    lines.append("trial \(id.map(String.init) ?? "with an unreadable id") is unreadable and left out: \(Self.describe(error))")
+                }
+            }
+            // Other tables: SQL picks the rows whose column types differ from what the store
+            // writes (a superset of the rows that fail to decode, at C speed), and only those
+            // are decoded here to confirm.
+            for (table, suspect, decode) in Self.typeChecks {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(suspect)") {
+                    do { try decode(row) } catch {
+                        let trial: Int? = try? row.decode(forColumn: "trial")
+                        let owner = trial.map { "trial \($0)" } ?? "the sweep"
+                        lines.append("a \(table) row of \(owner) is unreadable and left out: \(Self.describe(error))")
+                    }
+                }
+            }
+            return lines
+        }
+    }
+
+    /// Per table: a SQL condition true for every row some column of which has a storage type
+    /// the store never writes there, and the row's decoder.
+    private static let typeChecks: [(table: String, suspect: String, decode: @Sendable (Row) throws -> Void)] = [
+        ("metric", """
+            typeof(trial) != 'integer' OR typeof(name) != 'text' OR typeof(value) NOT IN ('real', 'integer', 'null') \
+            OR typeof(step) NOT IN ('integer', 'null') OR typeof(channel) != 'text' OR typeof(time) NOT IN ('real', 'integer') \
+            OR typeof(report_index) NOT IN ('integer', 'null') OR typeof(after_stop) != 'integer' OR typeof(duplicate) != 'integer'
+            """, { _ = try metric(from: $0) }),
+        ("diagnostic", """
+            typeof(trial) NOT IN ('integer', 'null') OR typeof(time) NOT IN ('real', 'integer') \
+            OR typeof(channel) NOT IN ('text', 'null') OR typeof(message) != 'text' OR typeof(line) NOT IN ('text', 'null')
+            """, { _ = try diagnostic(from: $0) }),
+        ("stop_decision", """
+            typeof(trial) != 'integer' OR typeof(time) NOT IN ('real', 'integer') OR typeof(report_count) != 'integer' \
+            OR typeof(reason) != 'text'
+            """, { _ = try stopDecision(from: $0) }),
+    ]
+
+    // MARK: - Row mapping (throwing: a damaged row is an error for that row, never a crash)
 
     private static func fetchExperiment(_ db: Database) throws -> ExperimentRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM experiment WHERE id = 1") else { return nil }
-        let goal: String = row["goal"]
-        let status: String = row["status"]
-        return ExperimentRecord(
-            yaml: row["yaml"], configurationJSON: row["config_json"],
-            objective: Objective(goal: PrimaryMetricGoal(rawValue: goal) ?? .maximize, primaryMetric: row["primary_metric"]),
-            status: ExperimentRecord.Status(rawValue: status) ?? .running, reason: row["reason"],
-            created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
-            updated: date(row["updated"]) ?? Date(timeIntervalSince1970: 0), version: row["version"])
+        do {
+            let goal: String = try column(row, "goal")
+            let status: String = try column(row, "status")
+            return ExperimentRecord(
+                yaml: try column(row, "yaml"), configurationJSON: try column(row, "config_json"),
+                objective: Objective(goal: PrimaryMetricGoal(rawValue: goal) ?? .maximize, primaryMetric: try column(row, "primary_metric")),
+                status: ExperimentRecord.Status(rawValue: status) ?? .running, reason: try column(row, "reason"),
+                created: date(try column(row, "created")) ?? Date(timeIntervalSince1970: 0),
+                updated: date(try column(row, "updated")) ?? Date(timeIntervalSince1970: 0),
+                version: try column(row, "version"))
+        } catch {
+            throw RowProblem("the experiment row is unreadable: \(describe(error))")
+        }
     }
 
     private static func trial(from row: Row) throws -> TrialRecord {
-        let configurationJSON: String = row["configuration_json"]
-        let configuration = try JSONDecoder().decode(Configuration.self, from: Data(configurationJSON.utf8))
-        let status: String = row["status"]
-        let handleJSON: String? = row["handle_json"]
+        let configurationJSON: String = try column(row, "configuration_json")
+        let configuration: Optimizer.Configuration
+        do {
+            configuration = try JSONDecoder().decode(Optimizer.Configuration.self, from: Data(configurationJSON.utf8))
+        } catch {
+            throw RowProblem("configuration_json \(describe(error))")
+        }
+        let status: String = try column(row, "status")
+        // Absent from stores written before the executor handle was recorded.
+        let handleJSON: String? = row.hasColumn("handle_json") ? try column(row, "handle_json") : nil
         let handle = handleJSON.flatMap { try? JSONDecoder().decode(TrialHandle.self, from: Data($0.utf8)) }
         return TrialRecord(
-            id: row["id"], proposal: row["proposal"], rerunOf: row["rerun_of"], configuration: configuration,
-            status: TrialStatus(rawValue: status) ?? .failed, reason: row["reason"], exitCode: row["exit_code"],
-            signal: row["signal"], pid: row["pid"], handle: handle, created: date(row["created"]) ?? Date(timeIntervalSince1970: 0),
-            started: date(row["started"]), ended: date(row["ended"]), command: row["command"], folder: row["folder"])
+            id: try column(row, "id"), proposal: try column(row, "proposal"), rerunOf: try column(row, "rerun_of"),
+            configuration: configuration, status: TrialStatus(rawValue: status) ?? .failed, reason: try column(row, "reason"),
+            exitCode: try column(row, "exit_code"), signal: try column(row, "signal"), pid: try column(row, "pid"),
+            handle: handle, created: date(try column(row, "created")) ?? Date(timeIntervalSince1970: 0),
+            started: date(try column(row, "started")), ended: date(try column(row, "ended")),
+            command: try column(row, "command"), folder: try column(row, "folder"))
+    }
+
+    private static func metric(from row: Row) throws -> MetricRecord {
+        let value: Double? = try column(row, "value")
+        let channel: String = try column(row, "channel")
+        return MetricRecord(
+            trial: try column(row, "trial"), name: try column(row, "name"), value: value ?? .nan,
+            step: try column(row, "step"), channel: MetricChannel(rawValue: channel) ?? .stdout,
+            time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
+            reportIndex: try column(row, "report_index"), afterStop: try column(row, "after_stop"),
+            duplicate: try column(row, "duplicate"))
+    }
+
+    private static func diagnostic(from row: Row) throws -> DiagnosticRecord {
+        let channel: String? = try column(row, "channel")
+        return DiagnosticRecord(trial: try column(row, "trial"), time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
+                                channel: channel.flatMap(MetricChannel.init(rawValue:)),
+                                message: try column(row, "message"), line: try column(row, "line"))
+    }
+
+    private static func stopDecision(from row: Row) throws -> StopDecisionRecord {
+        StopDecisionRecord(trial: try column(row, "trial"), time: date(try column(row, "time")) ?? Date(timeIntervalSince1970: 0),
+                           reportCount: try column(row, "report_count"), reason: try column(row, "reason"))
+    }
+
+    /// The value of `name` in `row`; a value of another type is a ``RowProblem`` naming the
+    /// column and what it holds.
+    private static func column<Value: DatabaseValueConvertible>(_ row: Row, _ name: String) throws -> Value {
+        do {
+            return try row.decode(Value.self, forColumn: name)
+        } catch {
+            let stored: DatabaseValue = row[name]
+            var expected = String(describing: Value.self)
+            if expected.hasPrefix("Optional<") { expected = String(expected.dropFirst(9).dropLast()) }
+            throw RowProblem("column \(name) holds \(stored.description.prefix(80)), not a value of type \(expected)")
+        }
     }
 
     private static func date(_ seconds: Double?) -> Date? {
         seconds.map(Date.init(timeIntervalSince1970:))
     }
+
+    /// What is wrong with a row, in one line (no Swift type dumps).
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let problem as RowProblem:
+            return problem.text
+        case let error as DecodingError:
+            func path(_ context: DecodingError.Context) -> String {
+                let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+                return keys.isEmpty ? "" : " at \(keys.hasPrefix(".") ? String(keys.dropFirst()) : keys)"
+            }
+            switch error {
+            case .dataCorrupted(let context):
+                return context.codingPath.isEmpty ? "is not valid JSON" : "has an invalid value\(path(context))"
+            case .typeMismatch(let type, let context):
+                return "has a value of the wrong type\(path(context)) (expected \(type))"
+            case .valueNotFound(_, let context):
+                return "lacks a value\(path(context))"
+            case .keyNotFound(let key, let context):
+                return "lacks the key '\(key.stringValue)'\(path(context))"
+            @unknown default:
+                return "cannot be decoded"
+            }
+        default:
+            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "unreadable"
+        }
+    }
+}
+
+/// A row-level decoding problem, already in words.
+struct RowProblem: Error {
+    let text: String
+    init(_ text: String) { self.text = text }
 }
 
 /// Why an experiment folder could not be used.
@@ -327,6 +599,25 @@ public enum ExperimentStoreError: Error, Sendable, CustomStringConvertible {
     case differentSweep(String)
     /// Another hdbench process is running this experiment.
     case busy(String)
+    /// The folder holds trial folders but its `experiment.sqlite` is missing or empty (`reason`):
+    /// starting a sweep there would overwrite the earlier trials' logs.
+    case storeMissing(String, reason: String)
+    /// `experiment.sqlite` cannot be read as an experiment store; `lastGoodTrial` is the highest
+    /// trial id still readable, when any is.
+    case damaged(String, detail: String, lastGoodTrial: Int?)
+    /// SQLite refused a read or write for a reason other than damage (disk full, I/O error, …).
+    case unreadable(String, detail: String)
+    /// A write through a store opened read-only by ``ExperimentStore/open(existing:)``.
+    case readOnly(String)
+
+    /// The exit code the command line uses: 2 when the folder's store is missing or damaged
+    /// (as for an invalid YAML), 1 otherwise.
+    public var exitCode: Int32 {
+        switch self {
+        case .storeMissing, .damaged: return 2
+        default: return 1
+        }
+    }
 
     public var description: String {
         switch self {
@@ -336,6 +627,19 @@ public enum ExperimentStoreError: Error, Sendable, CustomStringConvertible {
             return "\(path) was started with a different sweep YAML or objective; resume with the original YAML, or pick a new --experiment-dir"
         case .busy(let path):
             return "another hdbench process is running the experiment in \(path); wait for it or stop it first"
+        case .storeMissing(let path, let reason):
+            return "\(path) holds trials/ from an earlier sweep but \(reason), so it cannot be resumed and a new sweep there would overwrite those trials' logs; restore \(ExperimentStore.fileName) from a backup, or pick a new --experiment-dir"
+        case .damaged(let path, let detail, let lastGoodTrial):
+            let last = lastGoodTrial.map { ", last good trial \($0)" } ?? ""
+            return "\(path)/\(ExperimentStore.fileName) is damaged: \(Self.oneLine(detail))\(last); restore it from a backup, or try `sqlite3 \(ExperimentStore.fileName) .recover` on a copy (the trial folders under trials/ are untouched)"
+        case .unreadable(let path, let detail):
+            return "cannot use \(path)/\(ExperimentStore.fileName): \(Self.oneLine(detail))"
+        case .readOnly(let path):
+            return "the experiment store in \(path) was opened read-only; open it with ExperimentStore(directory:) to write"
         }
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

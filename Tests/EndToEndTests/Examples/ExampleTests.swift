@@ -8,6 +8,7 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent()
     let candidates = [
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("study-example"),
+        Bundle.main.bundleURL.appendingPathComponent("study-example"),
         root.appendingPathComponent(".build/debug/study-example"),
     ]
     let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },

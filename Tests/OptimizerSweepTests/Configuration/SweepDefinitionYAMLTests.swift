@@ -101,7 +101,7 @@ struct SweepDefinitionYAMLTests {
         #expect(d.earlyTermination == EarlyTerminationSpec(kind: .truncationSelection(truncationPercentage: 20), evaluationInterval: 1, delayEvaluation: 5))
         #expect(d.limits == Limits(maxTotalTrials: 100, maxConcurrentTrials: 8, timeout: 3600, trialTimeout: 60.5))
         #expect(d.warnings.isEmpty, "\(d.warnings)")
-        let command = renderCommand(d.trial.command, configuration: Configuration(names: ["a", "b"], values: [.string("adam"), .int(2)]),
+        let command = try renderCommand(d.trial.command, configuration: Configuration(names: ["a", "b"], values: [.string("adam"), .int(2)]),
                                     inputs: d.inputValues, outputs: ["model": "/runs/t1/model"])
         #expect(command.hasSuffix("--k 5 --out /runs/t1/model --a adam --b 2"))
     }

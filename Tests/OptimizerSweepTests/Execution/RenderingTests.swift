@@ -57,22 +57,22 @@ struct RenderingTests {
         #expect(ParameterValue.double(.infinity).jsonText == "Infinity")
     }
 
-    @Test func renderCommandSubstitutesEveryForm() {
+    @Test func renderCommandSubstitutesEveryForm() throws {
         let configuration = Configuration(names: ["lr", "opt", "layers"], values: [.double(0.01), .string("a b"), .int(2)])
         let template = "python train.py --lr ${{search_space.lr}} --opt ${{ search_space.opt }} --layers {search_space.layers} --data ${{inputs.data}} --out ${{outputs.model}} --x ${{search_space.missing}}"
-        let rendered = renderCommand(template, configuration: configuration,
+        let rendered = try renderCommand(template, configuration: configuration,
                                      inputs: ["data": "/data/my file.csv"], outputs: ["model": "/tmp/t0/model"])
         #expect(rendered == "python train.py --lr 0.01 --opt 'a b' --layers 2 --data '/data/my file.csv' --out /tmp/t0/model --x ${{search_space.missing}}")
     }
 
     /// HyperDrive v1 style: no search_space placeholder → `--name value` pairs appended.
-    @Test func renderCommandAppendsArgumentsInV1Style() {
+    @Test func renderCommandAppendsArgumentsInV1Style() throws {
         let configuration = Configuration(names: ["lr", "opt"], values: [.double(0.01), .string("a b")])
-        let rendered = renderCommand("python train.py --data ${{inputs.data}}", configuration: configuration,
+        let rendered = try renderCommand("python train.py --data ${{inputs.data}}", configuration: configuration,
                                      inputs: ["data": "d.csv"], outputs: [:])
         #expect(rendered == "python train.py --data d.csv --lr 0.01 --opt 'a b'")
         // One placeholder is enough to switch v1 style off.
-        #expect(renderCommand("run ${{search_space.lr}}", configuration: configuration, inputs: [:], outputs: [:]) == "run 0.01")
+        #expect(try renderCommand("run ${{search_space.lr}}", configuration: configuration, inputs: [:], outputs: [:]) == "run 0.01")
     }
 
     @Test func placeholdersAreFound() {

@@ -174,14 +174,17 @@ struct ParameterValidationTests {
         #expect(found.contains("search_space.u.min_value: 1 must be less than max_value (1); swap them or widen the range"))
         #expect(found.contains { $0.hasPrefix("search_space.lu.min_value: -1 must be at most max_value (-6)") && $0.contains("natural logs") })
         #expect(found.contains("search_space.r.upper: 0 must be an integer > 0 (values are drawn from 0 to upper − 1)"))
-        #expect(found.contains("search_space.n.sigma: -0.5 must be ≥ 0 (the standard deviation); use a non-negative sigma"))
+        #expect(found.contains("search_space.n.sigma: -0.5 must be > 0 (the standard deviation); use a positive sigma (a fixed value belongs in a choice with one value)"))
         #expect(found.contains { $0.hasPrefix("search_space.q.q: 0 must be a positive number") })
         #expect(found.contains { $0.hasPrefix("search_space.c.values: is empty") })
         #expect(found.contains { $0.hasPrefix("search_space.9x: '9x' is not a valid parameter name") })
     }
 
     @Test func loguniformAllowsEqualBoundsAndNamesAreChecked() {
-        #expect(problems(["a": .logUniform(-2, -2), "_b9": .normal(mu: 0, sigma: 0)]).isEmpty)
+        #expect(problems(["a": .logUniform(-2, -2), "_b9": .normal(mu: 0, sigma: 0.5)]).isEmpty)
+        // A sigma of 0 (or -0) is not a distribution: every draw would be mu.
+        #expect(problems(["n": .normal(mu: 0, sigma: 0)]) == ["search_space.n.sigma: 0 must be > 0 (the standard deviation); use a positive sigma (a fixed value belongs in a choice with one value)"])
+        #expect(problems(["n": .logNormal(mu: 0, sigma: -0.0)]).first?.hasPrefix("search_space.n.sigma: -0 must be > 0") == true)
         #expect(SearchSpace.isValidParameterName("learning_rate"))
         #expect(SearchSpace.isValidParameterName("_x1"))
         for bad in ["", "1x", "a-b", "a.b", "a b", "é"] { #expect(!SearchSpace.isValidParameterName(bad), "\(bad)") }

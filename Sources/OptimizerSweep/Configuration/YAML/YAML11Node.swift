@@ -92,10 +92,15 @@ struct YAML11Node: Sendable {
     /// The maximum number of nodes after alias expansion ("billion laughs" guard).
     static let maximumNodeCount = 200_000
 
-    /// Parses `yaml` (a single document). Syntax errors, duplicate keys, unsupported tags and
+    /// Parses `yaml` (a single document). Text beyond ``YAMLSizeLimits`` is refused before it
+    /// is parsed. Syntax errors, duplicate keys, unsupported tags and
     /// oversized alias expansions are reported in `problems` with their line; returns `nil`
     /// when the document could not be read at all.
     static func load(_ yaml: String, problems: inout [ConfigurationProblem]) -> YAML11Node? {
+        if let problem = YAMLSizeLimits.problem(with: yaml) {
+            problems.append(problem)
+            return nil
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml, plainResolver)
@@ -251,6 +256,11 @@ struct YAML11Node: Sendable {
 
     /// The value PyYAML's SafeLoader gives an untagged plain scalar.
     static func resolvePlainScalar(_ text: String) -> Kind {
+        // Every non-string pattern below starts with one of these characters (or is empty):
+        // plain words skip the regular expressions, which are slow on Linux.
+        if let first = text.unicodeScalars.first, !"yYnNtTfFoO0123456789+-.~".unicodeScalars.contains(first) {
+            return .string(text)
+        }
         if matches(boolPattern, text) {
             return .bool(["yes", "true", "on"].contains(text.lowercased()))
         }
