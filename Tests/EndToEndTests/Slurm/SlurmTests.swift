@@ -356,3 +356,63 @@ struct SlurmTwoNodeTests {
         #expect(shown.contains("NumNodes=2"), "\(shown)")
     }
 }
+
+/// Executor-independent scheduling on this machine: retries and device slots.
+@Suite(.serialized) struct LocalSchedulingTests {
+    @Test("--max-retries 2: a trial that always fails runs three times, then stays failed")
+    func retries() async throws {
+        let work = Fixtures.temporaryDirectory()
+        let yaml = SlurmSweep.job(command: "sh -c 'echo accuracy=${{search_space.v}}; exit 3'", values: "v: {type: choice, values: [1, 2]}",
+                                  limits: "max_total_trials: 2, max_concurrent_trials: 1", extra: "sampling_algorithm: grid")
+        try yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+        let experiment = work.appendingPathComponent("exp")
+        let run = try await SlurmSweep.run(["sweep", "job.yml", "--max-retries", "2", "--experiment-dir", experiment.path, "--quiet"],
+                                           in: work, cluster: nil)
+        #expect(run.status == 0, "\(run.output)")
+        let trials = try ExperimentStore.open(existing: experiment).trials()
+        #expect(trials.count == 6)
+        #expect(trials.allSatisfy { $0.status == .failed && $0.exitCode == 3 })
+        for proposal in 0..<2 {
+            let attempts = trials.filter { $0.proposal == proposal }
+            #expect(attempts.count == 3)
+            #expect(attempts.dropFirst().allSatisfy { $0.rerunOf != nil })
+            #expect(attempts.dropLast().allSatisfy { ($0.reason ?? "").contains("retried (attempt") })
+        }
+        // The sampler proposed two configurations; the retries are not new proposals.
+        #expect(Set(trials.map(\.proposal)) == [0, 1])
+    }
+
+    /// Each trial records its device while it runs; a trial counts the others holding its
+    /// device (files under `held/`) before releasing it.
+    @Test("--gpus 0,1 --trials-per-gpu 2: at most 2 trials share a device, at most 4 run")
+    func deviceSlots() async throws {
+        let work = Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("held"), withIntermediateDirectories: true)
+        try """
+            touch "held/$CUDA_VISIBLE_DEVICES-$1"
+            sleep 0.3
+            echo "accuracy=$(ls held | grep -c "^$CUDA_VISIBLE_DEVICES-")"
+            echo "running=$(ls held | wc -l)"
+            echo "device=$CUDA_VISIBLE_DEVICES" > "device-$1"
+            rm "held/$CUDA_VISIBLE_DEVICES-$1"
+            """.write(to: work.appendingPathComponent("gpu.sh"), atomically: true, encoding: .utf8)
+        let yaml = SlurmSweep.job(command: "sh gpu.sh ${{search_space.v}}", values: "v: {type: randint, upper: 1000}",
+                                  limits: "max_total_trials: 12, max_concurrent_trials: 8", extra: "sampling_algorithm: {type: random, seed: 1}")
+        try yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+        let experiment = work.appendingPathComponent("exp")
+        let run = try await SlurmSweep.run(["sweep", "job.yml", "--gpus", "0,1", "--trials-per-gpu", "2", "--experiment-dir", experiment.path, "--quiet"],
+                                           in: work, cluster: nil)
+        #expect(run.status == 0, "\(run.output)")
+        let store = try ExperimentStore.open(existing: experiment)
+        let sharing = try store.metrics(name: "accuracy").map(\.value)
+        let running = try store.metrics(name: "running").map(\.value)
+        #expect(sharing.count == 12 && running.count == 12)
+        #expect(sharing.allSatisfy { $0 >= 1 && $0 <= 2 }, "\(sharing)")
+        #expect(running.allSatisfy { $0 <= 4 }, "\(running)")
+        #expect(running.contains { $0 >= 2 })  // trials did run side by side
+        let devices = try store.trials().map { trial in
+            try String(contentsOf: work.appendingPathComponent("device-\(trial.configuration.values[0].plainText)"), encoding: .utf8)
+        }
+        #expect(Set(devices) == ["device=0\n", "device=1\n"])
+    }
+}
