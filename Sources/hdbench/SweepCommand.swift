@@ -11,8 +11,11 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Run a sweep job (Azure ML v2 `type: sweep` YAML) on this machine.",
         discussion: """
-            Each trial runs in its own folder <experiment>/trials/<id>/ (stdout.log, stderr.log, \
-            metrics.jsonl, mlruns/, outputs/). Everything is recorded as it happens in \
+            The code folder (trial.code or --code) is snapshotted once into <experiment>/snapshot \
+            (.amlignore, else .gitignore, excludes files); each trial runs in its own copy, \
+            <experiment>/trials/<id>/workdir/, with ./outputs and ./logs, and has its own folder \
+            <experiment>/trials/<id>/ (stdout.log, stderr.log, metrics.jsonl, mlruns/, \
+            outputs/<name>/). Everything is recorded as it happens in \
             <experiment>/experiment.sqlite. The default experiment folder is \
             ./experiments/<yaml name>-<yyyyMMdd-HHmmss>; it is printed first. Ctrl-C cancels the \
             running trials (marked interrupted); `--resume` continues the sweep, running interrupted \
@@ -37,8 +40,14 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(help: "Print only the final summary.")
     var quiet = false
 
-    @Flag(help: "Allow hdbench's extensions beyond Azure (Bayesian over every distribution, Bayesian with early termination).")
-    var extensions = false
+    @OptionGroup var jobOptions: JobOptions
+
+    @Option(name: .customLong("working-copy"), help: ArgumentHelp("How each trial's copy of the code snapshot is made: auto (reflinks where the filesystem can, else small files copied and files of 1 MiB or more hard-linked), copy, or link (hard links).", valueName: "mode"))
+    var workingCopy: WorkingCopyArgument = .auto
+
+    @Flag(name: .customLong("azureml-run-shim"), inversion: .prefixedNo,
+          help: "Put hdbench's offline azureml.core.Run module first on trials' PYTHONPATH, so HyperDrive v1 scripts' run.log(...) metrics arrive (it shadows an installed azureml-core inside trials).")
+    var azuremlRunShim = true
 
     func validate() throws {
         if let maxConcurrent, maxConcurrent < 1 { throw ValidationError("--max-concurrent must be ≥ 1") }
@@ -47,20 +56,29 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let jobURL = URL(fileURLWithPath: job).standardizedFileURL
-        let text: String
-        do {
-            text = try String(contentsOf: jobURL, encoding: .utf8)
-        } catch {
-            throw CLIError("cannot read \(job): \(error.localizedDescription)")
-        }
-        let definition = try SweepDefinition(yaml: text, baseDirectory: jobURL.deletingLastPathComponent(), extensions: extensions)
+        // Everything the command line can get wrong is checked before anything is created.
+        var definition = try jobOptions.load(job)
+        if !azuremlRunShim { definition.azuremlRunShim = false }
         let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
         let directory = try chooseDirectory(job: jobURL)
+        if resume, let existing = try? ExperimentStore.open(existing: directory) {
+            // A resumed sweep runs with the overrides it started with.
+            let stored = try existing.overrides()
+            if definition.overrides.isEmpty {
+                definition = try jobOptions.apply(stored, to: definition)
+            } else if definition.overrides != stored {
+                let was = stored.isEmpty ? "no --code or --input" : stored.commandLineArguments
+                throw usageError([ConfigurationProblem(path: "", message: "\(directory.path) was started with \(was); resume it without --code and --input (the recorded ones are used) or with the same ones")])
+            }
+        }
+        if let message = definition.unresolvedAssetsMessage {
+            throw usageError([ConfigurationProblem(path: "", message: message)])
+        }
         let store = try ExperimentStore(directory: directory)
         if !resume, !(try store.trials().isEmpty) {
             throw CLIError("\(directory.path) already holds an experiment; pass --resume to continue it, or choose another --experiment-dir")
         }
-        let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
+        let options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod, workingCopy: workingCopy.mode)
         let runner = SweepRunner(definition: definition, sampler: sampler, store: store, options: options,
                                  rendering: .standard(for: definition),
                                  earlyTermination: .forSpec(definition.earlyTermination),

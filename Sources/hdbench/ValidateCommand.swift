@@ -6,9 +6,11 @@ import OptimizerBenchmarks
 
 /// `hdbench validate JOB.yml`: checks a sweep job without running it.
 ///
-/// Prints `ok` and then any warnings (`warning: …`, one per line) on standard output and exits
-/// 0; or prints every problem, one per line as `path: message`, on standard error and exits
-/// with code 2 (invalid configuration). Exit code 1 means the file could not be read.
+/// Prints `ok` and then any warnings (`warning: …`, one per line: among them whether v1-style
+/// argument appending applies and each remote asset without an override) on standard output
+/// and exits 0; or prints every problem, one per line as `path: message`, on standard error
+/// and exits with code 2 (invalid configuration, or a bad `--code`/`--input`). Exit code 1
+/// means the file could not be read.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -18,13 +20,15 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The sweep job YAML (Azure ML v2, type: sweep).")
     var job: String
 
-    @Flag(help: "Turn on hdbench's extensions beyond Azure (same as x-hdbench: {extensions: true}).")
-    var extensions = false
+    @OptionGroup var options: JobOptions
 
     func run() throws {
-        let definition = try loadSweepDefinition(path: job, extensions: extensions)
+        let definition = try options.load(job)
         print("ok")
         for warning in definition.warnings { print("warning: \(warning)") }
+        for asset in definition.unresolvedAssets {
+            print("warning: \(asset.path): '\(asset.location)' is a remote asset hdbench cannot fetch; pass \(asset.argument) with a local copy")
+        }
     }
 }
 

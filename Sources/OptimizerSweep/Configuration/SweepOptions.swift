@@ -16,14 +16,19 @@ public struct SweepOptions: Sendable {
     public var pollInterval: TimeInterval
     /// The environment every trial starts from (default: this process's).
     public var baseEnvironment: [String: String]
+    /// How each trial's working copy of the code snapshot is made (`--working-copy`). Default
+    /// ``WorkingCopyMode/auto``.
+    public var workingCopy: WorkingCopyMode
 
     public init(
         maxConcurrentTrials: Int? = nil,
         executorCapacity: Int = ProcessInfo.processInfo.activeProcessorCount,
         gracePeriod: TimeInterval = 5,
         pollInterval: TimeInterval = 0.05,
-        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        workingCopy: WorkingCopyMode = .auto
     ) {
+        self.workingCopy = workingCopy
         self.maxConcurrentTrials = maxConcurrentTrials
         self.executorCapacity = max(1, executorCapacity)
         self.gracePeriod = gracePeriod

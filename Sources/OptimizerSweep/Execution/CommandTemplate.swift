@@ -34,11 +34,14 @@ public func commandPlaceholders(in template: String) -> [CommandPlaceholder] {
 /// value. Placeholders whose name is not found are left as written (validation reports them
 /// beforehand).
 ///
-/// **v1 style** (HyperDrive SDK v1, where the service appended the sampled values to the
-/// script's arguments): when the template names no `search_space` parameter at all, every
-/// parameter is appended as a `--name value` pair, in the order of the search space.
+/// **v1 style**, only with `appendArguments` (HyperDrive SDK v1, where the service appended the
+/// sampled values to the script's arguments; Azure v2 runs the command unchanged): when the
+/// template names no `search_space` parameter at all, every parameter is appended as a
+/// `--name value` pair, in the order of the search space, before any trailing newline (a
+/// `command: |` block ends with one).
 public func renderCommand(_ template: String, configuration: Configuration,
-                          inputs: [String: String], outputs: [String: String]) -> String {
+                          inputs: [String: String], outputs: [String: String],
+                          appendArguments: Bool = false) -> String {
     var result = ""
     var cursor = template.startIndex
     let matches = placeholderMatches(in: template)
@@ -55,10 +58,13 @@ public func renderCommand(_ template: String, configuration: Configuration,
         result += replacement ?? match.placeholder.text
     }
     result += template[cursor...]
-    if !matches.contains(where: { $0.placeholder.namespace == .searchSpace }) {
+    if appendArguments && !matches.contains(where: { $0.placeholder.namespace == .searchSpace }) {
+        let trailing = result.reversed().prefix { $0.isWhitespace }.count
+        var appended = String(result.dropLast(trailing))
         for (name, value) in zip(configuration.names, configuration.values) {
-            result += " --\(name) \(renderedForShell(value))"
+            appended += " --\(name) \(renderedForShell(value))"
         }
+        result = appended + result.suffix(trailing)
     }
     return result
 }

@@ -33,6 +33,8 @@ package enum SweepEventLine {
         switch event {
         case .sweepStarted(_, let resumed, let concurrency):
             return "sweep \(resumed ? "resumed" : "started"): up to \(concurrency) trial\(concurrency == 1 ? "" : "s") at once"
+        case .codeSnapshot(let record, let reused):
+            return oneLine("code snapshot\(reused ? " (reused)" : ""): \(record.summary)")
         case .trialStarted(let trial):
             let rerun = trial.rerunOf.map { " (re-run of trial \($0))" } ?? ""
             return oneLine("trial \(trial.id) started\(rerun): \(SweepProgress.parameters(trial.configuration))")
