@@ -93,6 +93,12 @@ public enum CodeSnapshot {
         let destination = experiment.appendingPathComponent(folderName)
         let partial = experiment.appendingPathComponent(folderName + ".partial")
         let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let sourceItem = file.map { source.appendingPathComponent($0) } ?? source
+        guard fileManager.fileExists(atPath: sourceItem.path, isDirectory: &isDirectory), isDirectory.boolValue == (file == nil) else {
+            throw FileTreeCopier.Failure(description: "code \(file == nil ? "folder" : "file") \(sourceItem.path) does not exist")
+        }
+        try fileManager.createDirectory(at: experiment, withIntermediateDirectories: true)
         try? fileManager.removeItem(at: partial)
         let rules = file == nil ? IgnoreRules.load(folder: source) : .none
         let experimentPath = experiment.standardizedFileURL.resolvingSymlinksInPath().path

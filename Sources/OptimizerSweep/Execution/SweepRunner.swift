@@ -89,6 +89,8 @@ public actor SweepRunner {
     private var snapshotDirectory: URL?
     /// The folder put first on trials' `PYTHONPATH` (``AzureMLRunShim``), when on.
     private var shimDirectory: URL?
+    /// Why the code could not be snapshotted, if it could not (every trial then fails).
+    private var snapshotFailure: String?
 
     private var pendingMetrics: [MetricRecord] = []
     private var pendingDiagnostics: [DiagnosticRecord] = []
@@ -210,11 +212,17 @@ public actor SweepRunner {
             snapshotDirectory = URL(fileURLWithPath: stored.directory)
             emit(.codeSnapshot(stored, reused: true))
         } else {
-            let record = try CodeSnapshot.take(source: definition.trial.codeDirectory, file: definition.trial.codeFile,
-                                               experiment: store.directory)
-            try store.setCodeSnapshot(record)
-            snapshotDirectory = URL(fileURLWithPath: record.directory)
-            emit(.codeSnapshot(record, reused: false))
+            do {
+                let record = try CodeSnapshot.take(source: definition.trial.codeDirectory, file: definition.trial.codeFile,
+                                                   experiment: store.directory)
+                try store.setCodeSnapshot(record)
+                snapshotDirectory = URL(fileURLWithPath: record.directory)
+                emit(.codeSnapshot(record, reused: false))
+            } catch let failure as FileTreeCopier.Failure {
+                // Trial failures never end the sweep: every trial fails with this reason.
+                snapshotFailure = failure.description
+                record(DiagnosticRecord(trial: nil, message: "cannot snapshot the code: \(failure.description)"))
+            }
         }
         if definition.azuremlRunShim {
             shimDirectory = try AzureMLRunShim.install(in: store.directory)
@@ -391,6 +399,10 @@ public actor SweepRunner {
         var outputs: [String: URL] = [:]
         let workingDirectory = folder.appendingPathComponent(CodeSnapshot.workingCopyName)
         do {
+            if let snapshotFailure {
+                try fail(&trial, reason: "cannot start: \(snapshotFailure)")
+                return
+            }
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             if let snapshotDirectory {
                 try? fileManager.removeItem(at: workingDirectory)
