@@ -12,6 +12,9 @@ struct JobOptions: ParsableArguments {
     @Option(name: .customLong("input"), help: ArgumentHelp("Replace an input's value or path (repeatable), e.g. --input iris_csv=./iris.csv.", valueName: "name=value"))
     var inputs: [String] = []
 
+    @Option(name: .customLong("node"), help: ArgumentHelp("For a pipeline job (type: pipeline): the sweep node to run as a sweep.", valueName: "name"))
+    var node: String?
+
     @Flag(help: "Allow hdbench's extensions beyond Azure (Bayesian over every distribution, Bayesian with early termination).")
     var extensions = false
 
@@ -41,7 +44,7 @@ struct JobOptions: ParsableArguments {
         }
         let definition: SweepDefinition
         do {
-            definition = try SweepDefinition(contentsOf: url, extensions: extensions, appendArguments: appendArguments)
+            definition = try SweepDefinition(contentsOf: url, extensions: extensions, appendArguments: appendArguments, node: node)
         } catch {
             for problem in error.problems { printToStandardError(problem.description) }
             throw ExitCode(2)

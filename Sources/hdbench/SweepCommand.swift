@@ -60,10 +60,14 @@ struct SweepCommand: AsyncParsableCommand {
         var definition = try jobOptions.load(job)
         if !azuremlRunShim { definition.azuremlRunShim = false }
         let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
-        let directory = try chooseDirectory(job: jobURL)
+        let directory = try chooseDirectory(job: jobURL, node: definition.pipelineNode)
         if resume, let existing = try? ExperimentStore.open(existing: directory) {
             // A resumed sweep runs with the overrides it started with.
             let stored = try existing.overrides()
+            let storedNode = try existing.experiment()?.resolvedConfiguration?.pipelineNode
+            if storedNode != definition.pipelineNode {
+                throw usageError([ConfigurationProblem(path: "--node", message: "\(directory.path) ran \(storedNode.map { "pipeline node '\($0)'" } ?? "no pipeline node"); resume it with the same --node")])
+            }
             if definition.overrides.isEmpty {
                 definition = try jobOptions.apply(stored, to: definition)
             } else if definition.overrides != stored {
@@ -123,12 +127,14 @@ struct SweepCommand: AsyncParsableCommand {
         return min(budget, size)
     }
 
-    private func chooseDirectory(job: URL) throws -> URL {
+    /// `--experiment-dir`, or `./experiments/<yaml name>[-<node>]-<timestamp>` (with `--resume`,
+    /// the newest of those).
+    private func chooseDirectory(job: URL, node: String?) throws -> URL {
         if let experimentDirectory {
             return URL(fileURLWithPath: experimentDirectory).standardizedFileURL
         }
         let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("experiments")
-        let stem = job.deletingPathExtension().lastPathComponent
+        let stem = job.deletingPathExtension().lastPathComponent + (node.map { "-" + $0 } ?? "")
         if resume {
             let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [])
                 .filter { $0.hasPrefix(stem + "-") }.sorted()

@@ -27,7 +27,8 @@ struct ValidateCommand: ParsableCommand {
         print("ok")
         for warning in definition.warnings { print("warning: \(warning)") }
         for asset in definition.unresolvedAssets {
-            print("warning: \(asset.path): '\(asset.location)' is a remote asset hdbench cannot fetch; pass \(asset.argument) with a local copy")
+            let what = asset.location.hasPrefix("${{parent.") ? "another pipeline job's output (hdbench runs only this node)" : "a remote asset hdbench cannot fetch"
+            print("warning: \(asset.path): '\(asset.location)' is \(what); pass \(asset.argument) with a local copy")
         }
     }
 }

@@ -44,10 +44,14 @@ extension SweepDefinition {
     ///     {extensions: true}` in the YAML).
     ///   - appendArguments: v1-style argument appending (also turned on by `x-hdbench:
     ///     {append_arguments: true}`); see ``TrialSpec/appendArguments``.
+    ///   - node: for a pipeline job (`type: pipeline`), the sweep node to run (`--node`);
+    ///     required there, an error elsewhere.
     /// - Throws: ``ConfigurationError`` with every problem found, each naming its field path.
-    public init(yaml: String, baseDirectory: URL, extensions: Bool = false, appendArguments: Bool = false) throws(ConfigurationError) {
+    public init(yaml: String, baseDirectory: URL, extensions: Bool = false, appendArguments: Bool = false,
+                node: String? = nil) throws(ConfigurationError) {
         var parser = SweepYAMLParser(yaml: yaml, baseDirectory: baseDirectory.standardizedFileURL, extensions: extensions)
         parser.appendArguments = appendArguments
+        parser.node = node
         guard let definition = parser.parse(), parser.reader.problems.isEmpty else {
             throw ConfigurationError(parser.reader.problems.isEmpty
                 ? [ConfigurationProblem(path: "", message: "the sweep job could not be read")]
@@ -57,7 +61,7 @@ extension SweepDefinition {
     }
 
     /// Reads and parses the sweep job at `url`; relative paths resolve against its folder.
-    public init(contentsOf url: URL, extensions: Bool = false, appendArguments: Bool = false) throws(ConfigurationError) {
+    public init(contentsOf url: URL, extensions: Bool = false, appendArguments: Bool = false, node: String? = nil) throws(ConfigurationError) {
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
@@ -65,7 +69,7 @@ extension SweepDefinition {
             throw ConfigurationError(path: "", message: "cannot read \(url.path): \(error.localizedDescription)")
         }
         try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions,
-                      appendArguments: appendArguments)
+                      appendArguments: appendArguments, node: node)
     }
 
     /// ``inputs`` as a dictionary, for ``renderCommand(_:configuration:inputs:outputs:)``.
@@ -81,6 +85,14 @@ struct SweepYAMLParser {
     var extensions: Bool
     var appendArguments = false
     var azuremlRunShim = true
+    /// `--node`: the sweep node of a pipeline job to run.
+    var node: String?
+    /// The pipeline node being read, once selected.
+    var selectedNode: String?
+    /// Defaults of a component trial's declared inputs, in the order declared.
+    var componentInputDefaults: [(name: String, value: String)] = []
+    /// A component trial's declared outputs.
+    var componentOutputs: [String] = []
     var reader = YAML11Reader()
     var recorded: [(path: String, value: String)] = []
 
@@ -97,7 +109,15 @@ struct SweepYAMLParser {
 
     mutating func parse() -> SweepDefinition? {
         guard let root = YAML11Node.load(yaml, problems: &reader.problems) else { return nil }
-        guard let entries = reader.mapping(root, "", example: "type: sweep") else { return nil }
+        guard var entries = reader.mapping(root, "", example: "type: sweep") else { return nil }
+        if case .string(let type)? = entries.first(where: { $0.key == "type" })?.value.kind, type.lowercased() == "pipeline" {
+            // A pipeline job: run one of its sweep nodes as a sweep (PipelineSweepNode.swift).
+            guard let selected = selectPipelineNode(entries) else { return nil }
+            entries = selected
+        } else if let node {
+            reader.error("--node", "'\(node)': --node applies to pipeline jobs (type: pipeline); remove it")
+            return nil
+        }
         let fields = reader.keyed(entries, "", allowed: Self.topLevelKeys,
                                   azureOnly: SweepDefinition.azureOnlyTopLevelKeys, recorded: &recorded,
                                   what: "a sweep job")
@@ -108,11 +128,19 @@ struct SweepYAMLParser {
             reader.error("type", "'\(type)' is not supported; hdbench runs sweep jobs (type: sweep)")
         }
 
-        let trial = fields["trial"].flatMap { readTrial($0) }
+        let searchSpaceNames = fields["search_space"]?.entries?.map(\.key) ?? []
+        let trial = fields["trial"].flatMap { readTrial($0, searchSpaceNames: searchSpaceNames) }
         if fields["trial"] == nil { reader.error("trial", "is missing; add trial: {command: python train.py --lr ${{search_space.lr}}}") }
-        let declaredInputs = fields["inputs"].map { readInputs($0) } ?? []
+        var declaredInputs = fields["inputs"].map { readInputs($0) } ?? []
+        // A component trial's inputs that the job leaves unbound take their defaults; those
+        // bound to the search space take the sampled values.
+        for (name, value) in componentInputDefaults
+        where !declaredInputs.contains(where: { $0.declaration.name == name }) && !searchSpaceNames.contains(name) {
+            declaredInputs.append((InputDeclaration(name: name, kind: .literal), value))
+        }
         let inputs = declaredInputs.compactMap { entry in entry.value.map { (name: entry.declaration.name, value: $0) } }
-        let outputs = fields["outputs"].map { readOutputs($0) } ?? []
+        var outputs = fields["outputs"].map { readOutputs($0) } ?? []
+        for name in componentOutputs where !outputs.contains(name) { outputs.append(name) }
         var space: SearchSpace?
         if let node = fields["search_space"] {
             space = SearchSpace.read(yaml: node, path: "search_space", reader: &reader)
@@ -145,6 +173,7 @@ struct SweepYAMLParser {
             extensions: extensions, sourceYAML: yaml, recordedAzureKeys: recorded, warnings: reader.warnings)
         definition.inputDeclarations = declaredInputs.map(\.declaration)
         definition.azuremlRunShim = azuremlRunShim
+        definition.pipelineNode = selectedNode
         return definition
     }
 
@@ -168,15 +197,59 @@ struct SweepYAMLParser {
         }
     }
 
-    mutating func readTrial(_ node: YAML11Node) -> TrialSpec? {
-        guard let entries = reader.mapping(node, "trial", example: "{command: python train.py, code: ./src}") else { return nil }
-        let fields = reader.keyed(entries, "trial", allowed: ["command", "code", "environment_variables"],
-                                  azureOnly: SweepDefinition.azureOnlyTrialKeys, recorded: &recorded, what: "trial")
-        let command = reader.string(fields["command"], "trial.command", example: "command: python train.py --lr ${{search_space.lr}}")
+    /// Reads `trial:`: a command (`{command, code, environment_variables}`), an inline command
+    /// component (`{type: command, inputs: …, command: …}`), or a command component's YAML file
+    /// (`./train.yml`, `file:./train.yml`). A component's `${{inputs.X}}` for a search-space
+    /// parameter X becomes `${{search_space.X}}` (Azure binds the sampled values to the
+    /// component's inputs of the same names).
+    mutating func readTrial(_ node: YAML11Node, searchSpaceNames: [String]) -> TrialSpec? {
+        var componentDirectory = baseDirectory
+        var trialNode = node
+        var fromFile = false
+        if case .string(let reference) = node.kind {
+            fromFile = true
+            if reference.hasPrefix("azureml:") {
+                reader.error("trial", "'\(reference)' is a registered component hdbench cannot fetch; give its YAML file (trial: ./train.yml)")
+                return nil
+            }
+            let url = resolve(reference.hasPrefix("file:") ? String(reference.dropFirst("file:".count)) : reference)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                reader.error("trial", "'\(reference)': cannot read the component file \(url.path); give a command component's YAML, relative to this file")
+                return nil
+            }
+            var loadProblems: [ConfigurationProblem] = []
+            guard let loaded = YAML11Node.load(text, problems: &loadProblems) else {
+                reader.problems += loadProblems.map { ConfigurationProblem(path: "trial (\(url.lastPathComponent))", message: $0.description) }
+                return nil
+            }
+            trialNode = loaded
+            componentDirectory = url.deletingLastPathComponent()
+        }
+        guard let entries = reader.mapping(trialNode, "trial", example: "{command: python train.py, code: ./src}") else { return nil }
+        let isComponent = fromFile || entries.contains { ["type", "inputs", "outputs"].contains($0.key) }
+        let allowed = ["command", "code", "environment_variables"]
+            + (isComponent ? ["type", "inputs", "outputs", "name", "display_name", "version", "description", "tags",
+                              "is_deterministic", "$schema", "properties", "additional_includes"] : [])
+        let fields = reader.keyed(entries, "trial", allowed: allowed,
+                                  azureOnly: SweepDefinition.azureOnlyTrialKeys, recorded: &recorded, what: isComponent ? "a command component" : "trial")
+        var command = reader.string(fields["command"], "trial.command", example: "command: python train.py --lr ${{search_space.lr}}")
+        if isComponent {
+            if let type = reader.string(fields["type"], "trial.type", required: false, example: "type: command"), type.lowercased() != "command" {
+                reader.error("trial.type", "'\(type)' is not supported; a sweep's trial is a command component (type: command)")
+            }
+            if let inputs = fields["inputs"] { readComponentInputs(inputs) }
+            if let outputs = fields["outputs"]?.entries { componentOutputs = outputs.map(\.key) }
+            if let text = command {
+                for placeholder in commandPlaceholders(in: text)
+                where placeholder.namespace == .inputs && searchSpaceNames.contains(placeholder.name) {
+                    command = command?.replacingOccurrences(of: placeholder.text, with: "${{search_space.\(placeholder.name)}}")
+                }
+            }
+        }
         if let command, command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             reader.error("trial.command", "is empty; give the command that runs one trial")
         }
-        var codeDirectory = baseDirectory
+        var codeDirectory = componentDirectory
         var codeFile: String?
         var remoteCode: String?
         if let code = reader.string(fields["code"], "trial.code", required: false, example: "code: ./src") {
@@ -185,7 +258,7 @@ struct SweepYAMLParser {
                 // `sweep` stops before the first trial.
                 remoteCode = code
             } else {
-                let url = resolve(code.hasPrefix("file://") ? String(code.dropFirst("file://".count)) : code)
+                let url = resolve(code.hasPrefix("file://") ? String(code.dropFirst("file://".count)) : code, against: componentDirectory)
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
                     reader.error("trial.code", "'\(code)' does not exist (looked for \(url.path)); give the folder that holds the training script, relative to the YAML file")
@@ -284,7 +357,8 @@ struct SweepYAMLParser {
                 reader.error(path, "must be a value or {type: uri_file, path: …}, found a list at \(entry.value.location)")
             default:
                 guard let text = reader.scalarText(entry.value, path) else { continue }
-                if case .string = entry.value.kind, text.hasPrefix("azureml:") {
+                if case .string = entry.value.kind, text.hasPrefix("azureml:") || text.hasPrefix("${{parent.") {
+                    // An asset, or another pipeline job's output (not run here).
                     result.append((InputDeclaration(name: entry.key, kind: .remote(text)), nil))
                 } else if text.hasPrefix("./") || text.hasPrefix("../") {
                     result.append((InputDeclaration(name: entry.key, kind: .path), resolve(text).path))
@@ -308,6 +382,8 @@ struct SweepYAMLParser {
             switch entry.value.kind {
             case .null:
                 break
+            case .string(let binding) where binding.hasPrefix("${{parent."):
+                break  // bound to the pipeline's output: each trial gets its own folder anyway
             case .mapping(let fieldsList):
                 var ignored: [(path: String, value: String)] = []
                 let fields = reader.keyed(fieldsList, path, allowed: ["type", "mode", "path", "description", "name", "version"],
@@ -614,9 +690,9 @@ struct SweepYAMLParser {
 
     // MARK: - Paths
 
-    func resolve(_ path: String) -> URL {
+    func resolve(_ path: String, against folder: URL? = nil) -> URL {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
-        return baseDirectory.appendingPathComponent(expanded).standardizedFileURL
+        return (folder ?? baseDirectory).appendingPathComponent(expanded).standardizedFileURL
     }
 }

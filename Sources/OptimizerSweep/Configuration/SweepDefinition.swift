@@ -23,6 +23,8 @@ public struct SweepDefinition: Sendable {
     /// (HyperDriveSemantics.md §Running a trial; `x-hdbench: {azureml_run_shim: false}` or
     /// `--no-azureml-run-shim` turn it off). Default `true`.
     public var azuremlRunShim: Bool
+    /// For a pipeline job: the sweep node this definition is (`--node`); `nil` for a sweep job.
+    public var pipelineNode: String?
     /// Names of the declared `outputs`; each trial gets its own folder for each.
     public var outputs: [String]
     public var searchSpace: SearchSpace

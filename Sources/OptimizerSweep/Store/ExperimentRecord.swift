@@ -73,6 +73,8 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
     public var workingCopy: WorkingCopyMode?
     /// `--code` and `--input` overrides.
     public var overrides: SweepOverrides?
+    /// The pipeline's sweep node that was run (`--node`), for a pipeline job.
+    public var pipelineNode: String?
     /// `trial.environment_variables`.
     public var environmentVariables: [NameValue]
     /// Literal `inputs`.
@@ -104,6 +106,7 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
         azuremlRunShim = definition.azuremlRunShim
         workingCopy = options.workingCopy
         overrides = definition.overrides.isEmpty ? nil : definition.overrides
+        pipelineNode = definition.pipelineNode
         environmentVariables = definition.trial.environmentVariables.map { NameValue(name: $0.name, value: $0.value) }
         inputs = definition.inputs.map { NameValue(name: $0.name, value: $0.value) }
         outputs = definition.outputs

@@ -225,6 +225,57 @@ extension ExperimentTests {
             }
         }
 
+        // MARK: - Pipelines
+
+        /// A pipeline with three sweep nodes: `--node` runs each (inline trial; a component file
+        /// with inputs bound to the pipeline's; a component whose data is another job's output,
+        /// given with --input); without --node one message lists them and the other jobs.
+        @Test func pipelineSweepNodesRunWithNode() async throws {
+            let job = try workspace("pipeline")
+            let data = job.appendingPathComponent("data/train.csv").path
+            let listed = try await HDBenchBinary.run(["sweep", "pipeline.yml"], in: job)
+            #expect(listed.status == 2)
+            #expect(listed.output == "jobs: this is a pipeline; hdbench runs one of its sweep nodes as a sweep: pass --node NAME with one of sweep_inline, sweep_component, sweep_after_prep; other jobs: prep (command), report (command)\n")
+            let unknown = try await HDBenchBinary.run(["sweep", "pipeline.yml", "--node", "nope"], in: job)
+            #expect(unknown.status == 2)
+            #expect(unknown.output == "--node: 'nope' names no job of this pipeline; its sweep nodes: sweep_inline, sweep_component, sweep_after_prep\n")
+            #expect(!FileManager.default.fileExists(atPath: job.appendingPathComponent("experiments").path))
+
+            let expected: [(node: String, arguments: [String], commands: [String])] = [
+                ("sweep_inline", [], ["python3 train.py --data \(data) --lr 0.01 --epochs 3", "python3 train.py --data \(data) --lr 0.02 --epochs 3"]),
+                ("sweep_component", [], []),
+                ("sweep_after_prep", ["--input", "data=data/train.csv"], []),
+            ]
+            for (node, arguments, commands) in expected {
+                let run = try await HDBenchBinary.run(["sweep", "pipeline.yml", "--node", node, "--experiment-dir", node, "--quiet"] + arguments, in: job)
+                #expect(run.status == 0, "\(node): \(run.output)")
+                let store = try ExperimentStore.open(existing: job.appendingPathComponent(node))
+                let results = try store.results()
+                #expect(!results.isEmpty && results.allSatisfy { $0.trial.status == .completed && $0.value != nil }, "\(node)")
+                #expect(try store.experiment()?.resolvedConfiguration?.pipelineNode == node)
+                if !commands.isEmpty { #expect(results.map(\.trial.command) == commands) }
+                if node == "sweep_component" {
+                    // The component's defaults fill the inputs the node leaves unbound (epochs: 4),
+                    // the sampled lr reaches ${{inputs.lr}}, and ${{outputs.model}} is per trial.
+                    #expect(results.count == 3)
+                    for result in results {
+                        let lr = try #require(result.trial.configuration["lr"].flatMap { value -> Double? in
+                            if case .double(let x) = value { return x }
+                            return nil
+                        })
+                        let folder = result.trial.folder
+                        #expect(result.trial.command == "python3 train.py --data \(data) --lr \(lr) --epochs 4 --model \(folder)/outputs/model")
+                        #expect(result.history.count == 4)
+                        #expect(try String(contentsOfFile: folder + "/outputs/model/model.txt", encoding: .utf8) == "lr=\(lr)\n")
+                    }
+                }
+                if node == "sweep_after_prep" {
+                    #expect(try store.overrides() == SweepOverrides(inputs: [.init(name: "data", value: data)]))
+                    #expect(try store.experiment()?.resolvedConfiguration?.earlyTermination == EarlyTerminationSpec(kind: .bandit(slackFactor: 0.2, slackAmount: nil)))
+                }
+            }
+        }
+
         // MARK: - Validation and bad input
 
         @Test func validateAcceptsTheFormsAzureAccepts() async throws {

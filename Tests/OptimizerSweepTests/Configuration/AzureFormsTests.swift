@@ -187,3 +187,41 @@ struct AzureFormsTests {
         #expect(try parse(Self.job()).azuremlRunShim)
     }
 }
+
+extension AzureFormsTests {
+    /// A sweep job whose trial is a command component file (`trial: file:./train.yml`, as in
+    /// the public pipeline_with_hyperparameter_sweep's sweep-job.yml): the component's
+    /// `${{inputs.X}}` for a search-space parameter becomes `${{search_space.X}}`, its defaults
+    /// fill unbound inputs, its code is relative to the component file.
+    @Test func trialAsACommandComponentFile() throws {
+        let folder = Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("components/src"), withIntermediateDirectories: true)
+        try Data("""
+            type: command
+            inputs:
+              lr: {type: number, default: 0.1}
+              epochs: {type: integer, default: 4}
+              data: {type: uri_file}
+            outputs: {model: {type: uri_folder}}
+            code: ./src
+            environment: azureml:sklearn@latest
+            command: python train.py --lr ${{inputs.lr}} --epochs ${{inputs.epochs}} --data ${{inputs.data}} --out ${{outputs.model}}
+            """.utf8).write(to: folder.appendingPathComponent("components/train.yml"))
+        let yaml = """
+            type: sweep
+            trial: file:./components/train.yml
+            inputs: {data: 42}
+            search_space: {lr: {type: uniform, min_value: 0, max_value: 1}}
+            sampling_algorithm: random
+            objective: {goal: maximize, primary_metric: acc}
+            limits: {max_total_trials: 2}
+            """
+        let definition = try SweepDefinition(yaml: yaml, baseDirectory: folder)
+        #expect(definition.trial.command == "python train.py --lr ${{search_space.lr}} --epochs ${{inputs.epochs}} --data ${{inputs.data}} --out ${{outputs.model}}")
+        #expect(definition.trial.codeDirectory.path == folder.appendingPathComponent("components/src").standardizedFileURL.path)
+        #expect(definition.inputs.map(\.name) == ["data", "epochs"] && definition.inputs.map(\.value) == ["42", "4"])
+        #expect(definition.outputs == ["model"])
+        #expect(definition.recordedAzureKeys.map(\.path).contains("trial.environment"))
+        #expect(throws: ConfigurationError.self) { try SweepDefinition(yaml: yaml, baseDirectory: folder, node: "x") }
+    }
+}
