@@ -1,7 +1,8 @@
 public import Foundation
 public import Optimizer
 
-/// Reading an Azure ML v2 sweep job (`type: sweep`) from YAML.
+/// Reading an Azure ML v2 sweep job (`type: sweep`) from YAML, or one sweep node of a pipeline
+/// job (`type: pipeline`, selected with `node:`; PipelineSweepNode.swift).
 ///
 /// Scalars follow YAML 1.1 as Azure's loader (PyYAML) reads them: `yes`/`no`/`on`/`off` are
 /// booleans, `1e-3` is text but `1.0e-3` a number, `017` octal, and so on (see the

@@ -398,11 +398,11 @@ public actor SweepRunner {
         let fileManager = FileManager.default
         var outputs: [String: URL] = [:]
         let workingDirectory = folder.appendingPathComponent(CodeSnapshot.workingCopyName)
+        if let snapshotFailure {
+            try fail(&trial, reason: "cannot start: \(snapshotFailure)")
+            return
+        }
         do {
-            if let snapshotFailure {
-                try fail(&trial, reason: "cannot start: \(snapshotFailure)")
-                return
-            }
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
             if let snapshotDirectory {
                 try? fileManager.removeItem(at: workingDirectory)
