@@ -35,14 +35,14 @@ struct ValidateCommand: ParsableCommand {
 
 /// Reads and validates the sweep job at `path`, printing problems to standard error and
 /// exiting with code 2 (invalid) or 1 (unreadable) instead of throwing.
-func loadSweepDefinition(path: String, extensions: Bool) throws -> SweepDefinition {
+func loadSweepDefinition(path: String, extensions: Bool, node: String? = nil) throws -> SweepDefinition {
     let url = URL(fileURLWithPath: path)
     guard FileManager.default.isReadableFile(atPath: url.path) else {
         printToStandardError("error: cannot read \(path)")
         throw ExitCode(1)
     }
     do {
-        return try SweepDefinition(contentsOf: url, extensions: extensions)
+        return try SweepDefinition(contentsOf: url, extensions: extensions, node: node)
     } catch {
         for problem in error.problems { printToStandardError(problem.description) }
         throw ExitCode(2)
