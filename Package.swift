@@ -7,7 +7,7 @@ import PackageDescription
 //     ← OptimizerNumerics   matrices, Cholesky, L-BFGS-B, Gaussian process, acquisition, random streams
 //     ← Optimizer           search spaces, samplers, early-termination policies, trial ledger, Study
 //                           (the library product; re-exports OptimizerNumerics; no SQLite, no YAML)
-//     ← OptimizerSweep      sweep YAML, trial executors, metric intake, experiment store, report
+//     ← OptimizerSweep      sweep YAML, code snapshots, trial executors, metric intake, experiment store, report
 //                           (GRDB and Yams, imported `internal`)
 //   Optimizer
 //     ← OptimizerBenchmarks speed, quality and policy benchmarks (reference problems, peers' protocol)

@@ -27,12 +27,15 @@ struct SampleCommand: ParsableCommand {
     @Flag(help: "Turn on hdbench's extensions beyond Azure (same as x-hdbench: {extensions: true}).")
     var extensions = false
 
+    @Option(name: .customLong("node"), help: ArgumentHelp("For a pipeline job (type: pipeline): the sweep node to sample.", valueName: "name"))
+    var node: String?
+
     func validate() throws {
         guard count >= 0 else { throw ValidationError("--count must be ≥ 0") }
     }
 
     func run() throws {
-        let definition = try loadSweepDefinition(path: job, extensions: extensions)
+        let definition = try loadSweepDefinition(path: job, extensions: extensions, node: node)
         for warning in definition.warnings { printToStandardError("warning: \(warning)") }
         var sampler: any Sampler
         do {

@@ -11,8 +11,11 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Run a sweep job (Azure ML v2 `type: sweep` YAML) on this machine.",
         discussion: """
-            Each trial runs in its own folder <experiment>/trials/<id>/ (stdout.log, stderr.log, \
-            metrics.jsonl, mlruns/, outputs/). Everything is recorded as it happens in \
+            The code folder (trial.code or --code) is snapshotted once into <experiment>/snapshot \
+            (.amlignore, else .gitignore, excludes files); each trial runs in its own copy, \
+            <experiment>/trials/<id>/workdir/, with ./outputs and ./logs, and has its own folder \
+            <experiment>/trials/<id>/ (stdout.log, stderr.log, metrics.jsonl, mlruns/, \
+            outputs/<name>/). Everything is recorded as it happens in \
             <experiment>/experiment.sqlite. The default experiment folder is \
             ./experiments/<yaml name>-<yyyyMMdd-HHmmss>; it is printed first. Ctrl-C cancels the \
             running trials (marked interrupted); `--resume` continues the sweep, running interrupted \
@@ -40,8 +43,14 @@ struct SweepCommand: AsyncParsableCommand {
     @Flag(help: "Print only the final summary.")
     var quiet = false
 
-    @Flag(help: "Allow hdbench's extensions beyond Azure (Bayesian over every distribution, Bayesian with early termination).")
-    var extensions = false
+    @OptionGroup var jobOptions: JobOptions
+
+    @Option(name: .customLong("working-copy"), help: ArgumentHelp("How each trial's copy of the code snapshot is made: auto (reflinks where the filesystem can, else small files copied and files of 1 MiB or more hard-linked), copy, or link (hard links).", valueName: "mode"))
+    var workingCopy: WorkingCopyArgument = .auto
+
+    @Flag(name: .customLong("azureml-run-shim"), inversion: .prefixedNo,
+          help: "Put hdbench's offline azureml.core.Run module first on trials' PYTHONPATH, so HyperDrive v1 scripts' run.log(...) metrics arrive (it shadows an installed azureml-core inside trials).")
+    var azuremlRunShim = true
 
     @Option(help: "Where trials run: local (processes on this machine) or slurm (one batch job per trial; the trial folders must be on a filesystem the compute nodes share).")
     var executor: ExecutorKind = .local
@@ -106,10 +115,28 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let jobURL = URL(fileURLWithPath: job).standardizedFileURL
-        let text = try SweepDefinition.readJobText(at: jobURL)
-        let definition = try SweepDefinition(yaml: text, baseDirectory: jobURL.deletingLastPathComponent(), extensions: extensions)
+        // Everything the command line can get wrong is checked before anything is created.
+        var definition = try jobOptions.load(job)
+        if !azuremlRunShim { definition.azuremlRunShim = false }
         let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
-        let directory = try chooseDirectory(job: jobURL)
+        let directory = try chooseDirectory(job: jobURL, node: definition.pipelineNode)
+        if resume, let existing = try? ExperimentStore.open(existing: directory) {
+            // A resumed sweep runs with the overrides it started with.
+            let stored = try existing.overrides()
+            let storedNode = try existing.experiment()?.resolvedConfiguration?.pipelineNode
+            if storedNode != definition.pipelineNode {
+                throw usageError([ConfigurationProblem(path: "--node", message: "\(directory.path) ran \(storedNode.map { "pipeline node '\($0)'" } ?? "no pipeline node"); resume it with the same --node")])
+            }
+            if definition.overrides.isEmpty {
+                definition = try jobOptions.apply(stored, to: definition)
+            } else if definition.overrides != stored {
+                let was = stored.isEmpty ? "no --code or --input" : stored.commandLineArguments
+                throw usageError([ConfigurationProblem(path: "", message: "\(directory.path) was started with \(was); resume it without --code and --input (the recorded ones are used) or with the same ones")])
+            }
+        }
+        if let message = definition.unresolvedAssetsMessage {
+            throw usageError([ConfigurationProblem(path: "", message: message)])
+        }
         let store = try ExperimentStore(directory: directory)
         if !resume, !(try store.trials().isEmpty) {
             throw CLIError("\(directory.path) already holds an experiment; pass --resume to continue it, or choose another --experiment-dir")
@@ -119,7 +146,7 @@ struct SweepCommand: AsyncParsableCommand {
             // unreadable trial's row and folder.
             throw ExperimentStoreError.damaged(directory.path, detail: "\(unreadable) (read commands skip such rows; a resumed sweep could overwrite them)", lastGoodTrial: nil)
         }
-        var options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod)
+        var options = SweepOptions(maxConcurrentTrials: maxConcurrent, gracePeriod: gracePeriod, workingCopy: workingCopy.mode)
         options.maxRetries = maxRetries
         options.deviceSlots = deviceSlots
         options.trialRoot = trialRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
@@ -186,12 +213,14 @@ struct SweepCommand: AsyncParsableCommand {
         return min(budget, size)
     }
 
-    private func chooseDirectory(job: URL) throws -> URL {
+    /// `--experiment-dir`, or `./experiments/<yaml name>[-<node>]-<timestamp>` (with `--resume`,
+    /// the newest of those).
+    private func chooseDirectory(job: URL, node: String?) throws -> URL {
         if let experimentDirectory {
             return URL(fileURLWithPath: experimentDirectory).standardizedFileURL
         }
         let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("experiments")
-        let stem = job.deletingPathExtension().lastPathComponent
+        let stem = job.deletingPathExtension().lastPathComponent + (node.map { "-" + $0 } ?? "")
         if resume {
             let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [])
                 .filter { $0.hasPrefix(stem + "-") }.sorted()

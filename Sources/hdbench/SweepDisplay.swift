@@ -91,7 +91,7 @@ struct SweepDisplay: Sendable {
                     // Only what is worth keeping scrolls above the panel; reports and starts live in the panel.
                     switch event {
                     case .metric, .trialStarted: break
-                    case .sweepStarted, .diagnostic, .trialStopped, .trialFinished:
+                    case .sweepStarted, .codeSnapshot, .diagnostic, .trialStopped, .trialFinished:
                         if let line = SweepEventLine.line(for: event, objective: progress.objective, isBest: update.isNewBest) {
                             log.append(line)
                         }

@@ -6,9 +6,11 @@ import OptimizerBenchmarks
 
 /// `hdbench validate JOB.yml`: checks a sweep job without running it.
 ///
-/// Prints `ok` and then any warnings (`warning: …`, one per line) on standard output and exits
-/// 0; or prints every problem, one per line as `path: message`, on standard error and exits
-/// with code 2 (invalid configuration). Exit code 1 means the file could not be read.
+/// Prints `ok` and then any warnings (`warning: …`, one per line: among them whether v1-style
+/// argument appending applies and each remote asset without an override) on standard output
+/// and exits 0; or prints every problem, one per line as `path: message`, on standard error
+/// and exits with code 2 (invalid configuration, or a bad `--code`/`--input`). Exit code 1
+/// means the file could not be read.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -18,14 +20,17 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The sweep job YAML (Azure ML v2, type: sweep).")
     var job: String
 
-    @Flag(help: "Turn on hdbench's extensions beyond Azure (same as x-hdbench: {extensions: true}).")
-    var extensions = false
+    @OptionGroup var options: JobOptions
 
     func run() throws {
-        let definition = try loadSweepDefinition(path: job, extensions: extensions)
+        let definition = try options.load(job)
         print("ok")
         for warning in definition.warnings { print("warning: \(warning)") }
         for note in Self.quotingNotes(definition.trial.command) { print("note: \(note)") }
+        for asset in definition.unresolvedAssets {
+            let what = asset.location.hasPrefix("${{parent.") ? "another pipeline job's output (hdbench runs only this node)" : "a remote asset hdbench cannot fetch"
+            print("warning: \(asset.path): '\(asset.location)' is \(what); pass \(asset.argument) with a local copy")
+        }
     }
 
     /// What hdbench does with each placeholder written inside quotes.
@@ -46,14 +51,14 @@ struct ValidateCommand: ParsableCommand {
 
 /// Reads and validates the sweep job at `path`, printing problems to standard error and
 /// exiting with code 2 (invalid) or 1 (unreadable) instead of throwing.
-func loadSweepDefinition(path: String, extensions: Bool) throws -> SweepDefinition {
+func loadSweepDefinition(path: String, extensions: Bool, node: String? = nil) throws -> SweepDefinition {
     let url = URL(fileURLWithPath: path)
     guard FileManager.default.isReadableFile(atPath: url.path) else {
         printToStandardError("error: cannot read \(path)")
         throw ExitCode(1)
     }
     do {
-        return try SweepDefinition(contentsOf: url, extensions: extensions)
+        return try SweepDefinition(contentsOf: url, extensions: extensions, node: node)
     } catch {
         for problem in error.problems { printToStandardError(problem.description) }
         throw ExitCode(2)

@@ -122,10 +122,12 @@ public enum HDBenchBinary {
             Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("hdbench"),
             Bundle.main.bundleURL.appendingPathComponent("hdbench"),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hdbench"),
+            // Beside the test runner, whatever the scratch path (`--scratch-path .build-x`).
+            Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("hdbench"),
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent(".build/debug/hdbench"),
         ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
     /// Runs the binary to completion with stdout and stderr to a file; returns its exit status

@@ -93,11 +93,19 @@ extension ParameterExpression {
     /// True when a q-expression yields integers: `q` integral and, for the bounded forms, the
     /// bounds integral (<doc:HyperDriveSemantics#Search-space>). `randint` is always integral;
     /// the others never are.
+    ///
+    /// For `qLogUniform` the bounds also count as integral when the ends of the value range,
+    /// exp(min) and exp(max), are integers (to a relative 1e-9): a sweep's `logbase` rewrites
+    /// base-B exponents to natural logs (`qloguniform(0, 7, 1)` in base 2 becomes
+    /// `qLogUniform(0, 7·ln 2, q: 1)`, the range 1…128), and its integers must stay integers.
     public var isIntegralValued: Bool {
         switch self {
         case .randint: return true
-        case .quniform(let a, let b, let q), .qLogUniform(let a, let b, let q):
+        case .quniform(let a, let b, let q):
             return Self.isIntegral(q) && Self.isIntegral(a) && Self.isIntegral(b)
+        case .qLogUniform(let a, let b, let q):
+            return Self.isIntegral(q)
+                && ((Self.isIntegral(a) && Self.isIntegral(b)) || (Self.isNearlyIntegral(exp(a)) && Self.isNearlyIntegral(exp(b))))
         case .qNormal(_, _, let q), .qLogNormal(_, _, let q):
             return Self.isIntegral(q)
         case .choice, .uniform, .logUniform, .normal, .logNormal:
@@ -114,6 +122,11 @@ extension ParameterExpression {
     }
 
     static func isIntegral(_ x: Double) -> Bool { x.isFinite && x == x.rounded() }
+
+    /// Integral to a relative 1e-9 (a power of the log base computed through exp and log).
+    static func isNearlyIntegral(_ x: Double) -> Bool {
+        x.isFinite && x >= 1 && abs(x - x.rounded()) <= 1e-9 * x
+    }
 
     /// ⌊u·count⌋ clamped to 0…count−1: equal bins on (0, 1).
     static func binIndex(_ u: Double, count: Int) -> Int {

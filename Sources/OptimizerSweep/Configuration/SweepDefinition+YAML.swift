@@ -1,7 +1,8 @@
 public import Foundation
 public import Optimizer
 
-/// Reading an Azure ML v2 sweep job (`type: sweep`) from YAML.
+/// Reading an Azure ML v2 sweep job (`type: sweep`) from YAML, or one sweep node of a pipeline
+/// job (`type: pipeline`, selected with `node:`; PipelineSweepNode.swift).
 ///
 /// Scalars follow YAML 1.1 as Azure's loader (PyYAML) reads them: `yes`/`no`/`on`/`off` are
 /// booleans, `1e-3` is text but `1.0e-3` a number, `017` octal, and so on (see the
@@ -18,7 +19,10 @@ public import Optimizer
 /// (`x-` marks a vendor key, as in OpenAPI and Compose files; Azure itself rejects it, so
 /// remove it before submitting the job to Azure). Without extensions Azure's rules apply:
 /// bayesian sampling takes only choice, uniform and quniform parameters and no early
-/// termination.
+/// termination. The same key holds two switches about running trials:
+/// `append_arguments: true` (v1 style: a command that names no `search_space` parameter gets
+/// every parameter appended as `--name value`) and `azureml_run_shim: false` (no offline
+/// `azureml.core.Run` module on the trials' `PYTHONPATH`).
 extension SweepDefinition {
     /// Top-level keys Azure accepts that have no meaning on this machine: accepted and recorded
     /// in ``recordedAzureKeys``.
@@ -39,9 +43,16 @@ extension SweepDefinition {
     ///     the YAML file's folder.
     ///   - extensions: turns on hdbench's extensions (also turned on by `x-hdbench:
     ///     {extensions: true}` in the YAML).
+    ///   - appendArguments: v1-style argument appending (also turned on by `x-hdbench:
+    ///     {append_arguments: true}`); see ``TrialSpec/appendArguments``.
+    ///   - node: for a pipeline job (`type: pipeline`), the sweep node to run (`--node`);
+    ///     required there, an error elsewhere.
     /// - Throws: ``ConfigurationError`` with every problem found, each naming its field path.
-    public init(yaml: String, baseDirectory: URL, extensions: Bool = false) throws(ConfigurationError) {
+    public init(yaml: String, baseDirectory: URL, extensions: Bool = false, appendArguments: Bool = false,
+                node: String? = nil) throws(ConfigurationError) {
         var parser = SweepYAMLParser(yaml: yaml, baseDirectory: baseDirectory.standardizedFileURL, extensions: extensions)
+        parser.appendArguments = appendArguments
+        parser.node = node
         guard let definition = parser.parse(), parser.reader.problems.isEmpty else {
             throw ConfigurationError(parser.reader.problems.isEmpty
                 ? [ConfigurationProblem(path: "", message: "the sweep job could not be read")]
@@ -51,9 +62,10 @@ extension SweepDefinition {
     }
 
     /// Reads and parses the sweep job at `url`; relative paths resolve against its folder.
-    public init(contentsOf url: URL, extensions: Bool = false) throws(ConfigurationError) {
+    public init(contentsOf url: URL, extensions: Bool = false, appendArguments: Bool = false, node: String? = nil) throws(ConfigurationError) {
         let text = try Self.readJobText(at: url)
-        try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions)
+        try self.init(yaml: text, baseDirectory: url.deletingLastPathComponent(), extensions: extensions,
+                      appendArguments: appendArguments, node: node)
     }
 
     /// The text of the sweep job at `url`: refused without reading it whole when it is larger
@@ -99,6 +111,16 @@ struct SweepYAMLParser {
     let yaml: String
     let baseDirectory: URL
     var extensions: Bool
+    var appendArguments = false
+    var azuremlRunShim = true
+    /// `--node`: the sweep node of a pipeline job to run.
+    var node: String?
+    /// The pipeline node being read, once selected.
+    var selectedNode: String?
+    /// Defaults of a component trial's declared inputs, in the order declared.
+    var componentInputDefaults: [(name: String, value: String)] = []
+    /// A component trial's declared outputs.
+    var componentOutputs: [String] = []
     var reader = YAML11Reader()
     var recorded: [(path: String, value: String)] = []
 
@@ -115,7 +137,15 @@ struct SweepYAMLParser {
 
     mutating func parse() -> SweepDefinition? {
         guard let root = YAML11Node.load(yaml, problems: &reader.problems) else { return nil }
-        guard let entries = reader.mapping(root, "", example: "type: sweep") else { return nil }
+        guard var entries = reader.mapping(root, "", example: "type: sweep") else { return nil }
+        if case .string(let type)? = entries.first(where: { $0.key == "type" })?.value.kind, type.lowercased() == "pipeline" {
+            // A pipeline job: run one of its sweep nodes as a sweep (PipelineSweepNode.swift).
+            guard let selected = selectPipelineNode(entries) else { return nil }
+            entries = selected
+        } else if let node {
+            reader.error("--node", "'\(node)': --node applies to pipeline jobs (type: pipeline); remove it")
+            return nil
+        }
         let fields = reader.keyed(entries, "", allowed: Self.topLevelKeys,
                                   azureOnly: SweepDefinition.azureOnlyTopLevelKeys, recorded: &recorded,
                                   what: "a sweep job")
@@ -126,17 +156,29 @@ struct SweepYAMLParser {
             reader.error("type", "'\(type)' is not supported; hdbench runs sweep jobs (type: sweep)")
         }
 
-        let trial = fields["trial"].flatMap { readTrial($0) }
+        let searchSpaceNames = fields["search_space"]?.entries?.map(\.key) ?? []
+        let trial = fields["trial"].flatMap { readTrial($0, searchSpaceNames: searchSpaceNames) }
         if fields["trial"] == nil { reader.error("trial", "is missing; add trial: {command: python train.py --lr ${{search_space.lr}}}") }
-        let inputs = fields["inputs"].map { readInputs($0) } ?? []
-        let outputs = fields["outputs"].map { readOutputs($0) } ?? []
+        var declaredInputs = fields["inputs"].map { readInputs($0) } ?? []
+        // A component trial's inputs that the job leaves unbound take their defaults; those
+        // bound to the search space take the sampled values.
+        for (name, value) in componentInputDefaults
+        where !declaredInputs.contains(where: { $0.declaration.name == name }) && !searchSpaceNames.contains(name) {
+            declaredInputs.append((InputDeclaration(name: name, kind: .literal), value))
+        }
+        let inputs = declaredInputs.compactMap { entry in entry.value.map { (name: entry.declaration.name, value: $0) } }
+        var outputs = fields["outputs"].map { readOutputs($0) } ?? []
+        for name in componentOutputs where !outputs.contains(name) { outputs.append(name) }
         var space: SearchSpace?
         if let node = fields["search_space"] {
             space = SearchSpace.read(yaml: node, path: "search_space", reader: &reader)
         } else {
             reader.error("search_space", "is missing; add search_space: {lr: {type: loguniform, min_value: -6, max_value: -1}}")
         }
-        let sampling = readSampling(fields["sampling_algorithm"])
+        let (sampling, logBase) = readSampling(fields["sampling_algorithm"])
+        if let base = logBase, let current = space {
+            space = current.rebasedLogExpressions(base: base)
+        }
         let objective = readObjective(fields["objective"])
         let early = fields["early_termination"].flatMap { readEarlyTermination($0) }
         let limits = readLimits(fields["limits"])
@@ -144,17 +186,23 @@ struct SweepYAMLParser {
         if let trial {
             // Names as written, so placeholders are checked even when a parameter is invalid.
             let parameterNames = fields["search_space"]?.entries?.map(\.key) ?? []
-            checkCommand(trial.command, parameterNames: parameterNames, inputs: inputs.map(\.name), outputs: outputs)
+            checkCommand(trial.command, parameterNames: parameterNames, inputs: declaredInputs.map(\.declaration.name), outputs: outputs)
+            checkArgumentAppend(trial, parameterNames: parameterNames)
         }
         if let space, let sampling {
             checkSampling(sampling, space: space, early: fields["early_termination"] != nil, limits: limits)
         }
 
-        guard reader.problems.isEmpty, let trial, let space, let sampling, let objective, let limits else { return nil }
-        return SweepDefinition(
+        guard reader.problems.isEmpty, var trial, let space, let sampling, let objective, let limits else { return nil }
+        trial.appendArguments = appendArguments
+        var definition = SweepDefinition(
             trial: trial, searchSpace: space, sampling: sampling, objective: objective, limits: limits,
             earlyTermination: early, inputs: inputs, outputs: outputs, baseDirectory: baseDirectory,
             extensions: extensions, sourceYAML: yaml, recordedAzureKeys: recorded, warnings: reader.warnings)
+        definition.inputDeclarations = declaredInputs.map(\.declaration)
+        definition.azuremlRunShim = azuremlRunShim
+        definition.pipelineNode = selectedNode
+        return definition
     }
 
     // MARK: - Sections
@@ -162,31 +210,90 @@ struct SweepYAMLParser {
     mutating func readExtensions(_ node: YAML11Node) {
         guard let entries = reader.mapping(node, "x-hdbench", example: "x-hdbench: {extensions: true}") else { return }
         var ignored: [(path: String, value: String)] = []
-        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions"], recorded: &ignored, what: "x-hdbench")
+        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions", "append_arguments", "azureml_run_shim"],
+                                  recorded: &ignored, what: "x-hdbench")
         if let on = reader.boolean(fields["extensions"], "x-hdbench.extensions", example: "extensions: true"), on {
             extensions = true
         }
+        if let node = fields["append_arguments"],
+           let on = reader.boolean(node, "x-hdbench.append_arguments", example: "append_arguments: true"), on {
+            appendArguments = true
+        }
+        if let node = fields["azureml_run_shim"],
+           let on = reader.boolean(node, "x-hdbench.azureml_run_shim", example: "azureml_run_shim: false") {
+            azuremlRunShim = on
+        }
     }
 
-    mutating func readTrial(_ node: YAML11Node) -> TrialSpec? {
-        guard let entries = reader.mapping(node, "trial", example: "{command: python train.py, code: ./src}") else { return nil }
-        let fields = reader.keyed(entries, "trial", allowed: ["command", "code", "environment_variables"],
-                                  azureOnly: SweepDefinition.azureOnlyTrialKeys, recorded: &recorded, what: "trial")
-        let command = reader.string(fields["command"], "trial.command", example: "command: python train.py --lr ${{search_space.lr}}")
+    /// Reads `trial:`: a command (`{command, code, environment_variables}`), an inline command
+    /// component (`{type: command, inputs: …, command: …}`), or a command component's YAML file
+    /// (`./train.yml`, `file:./train.yml`). A component's `${{inputs.X}}` for a search-space
+    /// parameter X becomes `${{search_space.X}}` (Azure binds the sampled values to the
+    /// component's inputs of the same names).
+    mutating func readTrial(_ node: YAML11Node, searchSpaceNames: [String]) -> TrialSpec? {
+        var componentDirectory = baseDirectory
+        var trialNode = node
+        var fromFile = false
+        if case .string(let reference) = node.kind {
+            fromFile = true
+            if reference.hasPrefix("azureml:") {
+                reader.error("trial", "'\(reference)' is a registered component hdbench cannot fetch; give its YAML file (trial: ./train.yml)")
+                return nil
+            }
+            let url = resolve(reference.hasPrefix("file:") ? String(reference.dropFirst("file:".count)) : reference)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                reader.error("trial", "'\(reference)': cannot read the component file \(url.path); give a command component's YAML, relative to this file")
+                return nil
+            }
+            var loadProblems: [ConfigurationProblem] = []
+            guard let loaded = YAML11Node.load(text, problems: &loadProblems) else {
+                reader.problems += loadProblems.map { ConfigurationProblem(path: "trial (\(url.lastPathComponent))", message: $0.description) }
+                return nil
+            }
+            trialNode = loaded
+            componentDirectory = url.deletingLastPathComponent()
+        }
+        guard let entries = reader.mapping(trialNode, "trial", example: "{command: python train.py, code: ./src}") else { return nil }
+        let isComponent = fromFile || entries.contains { ["type", "inputs", "outputs"].contains($0.key) }
+        let allowed = ["command", "code", "environment_variables"]
+            + (isComponent ? ["type", "inputs", "outputs", "name", "display_name", "version", "description", "tags",
+                              "is_deterministic", "$schema", "properties", "additional_includes"] : [])
+        let fields = reader.keyed(entries, "trial", allowed: allowed,
+                                  azureOnly: SweepDefinition.azureOnlyTrialKeys, recorded: &recorded, what: isComponent ? "a command component" : "trial")
+        var command = reader.string(fields["command"], "trial.command", example: "command: python train.py --lr ${{search_space.lr}}")
+        if isComponent {
+            if let type = reader.string(fields["type"], "trial.type", required: false, example: "type: command"), type.lowercased() != "command" {
+                reader.error("trial.type", "'\(type)' is not supported; a sweep's trial is a command component (type: command)")
+            }
+            if let inputs = fields["inputs"] { readComponentInputs(inputs) }
+            if let outputs = fields["outputs"]?.entries { componentOutputs = outputs.map(\.key) }
+            if let text = command {
+                for placeholder in commandPlaceholders(in: text)
+                where placeholder.namespace == .inputs && searchSpaceNames.contains(placeholder.name) {
+                    command = command?.replacingOccurrences(of: placeholder.text, with: "${{search_space.\(placeholder.name)}}")
+                }
+            }
+        }
         if let command, command.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             reader.error("trial.command", "is empty; give the command that runs one trial")
         }
-        var codeDirectory = baseDirectory
+        var codeDirectory = componentDirectory
+        var codeFile: String?
+        var remoteCode: String?
         if let code = reader.string(fields["code"], "trial.code", required: false, example: "code: ./src") {
-            if code.hasPrefix("azureml:") || code.contains("://") {
-                reader.error("trial.code", "'\(code)' refers to remote code; give a local folder, e.g. code: ./src")
+            if Self.isRemote(code) {
+                // Replaced by --code DIR; without it `validate` warns (``unresolvedAssets``) and
+                // `sweep` stops before the first trial.
+                remoteCode = code
             } else {
-                let url = resolve(code)
+                let url = resolve(code.hasPrefix("file://") ? String(code.dropFirst("file://".count)) : code, against: componentDirectory)
                 var isDirectory: ObjCBool = false
                 if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
                     reader.error("trial.code", "'\(code)' does not exist (looked for \(url.path)); give the folder that holds the training script, relative to the YAML file")
                 } else if !isDirectory.boolValue {
-                    reader.error("trial.code", "'\(code)' is a file; give the folder that holds it")
+                    // A single file (the SDK accepts it): the snapshot holds only that file.
+                    codeDirectory = url.deletingLastPathComponent()
+                    codeFile = url.lastPathComponent
                 } else {
                     codeDirectory = url
                 }
@@ -202,12 +309,36 @@ struct SweepYAMLParser {
             }
         }
         guard let command else { return nil }
-        return TrialSpec(command: command, codeDirectory: codeDirectory, environmentVariables: environment)
+        return TrialSpec(command: command, codeDirectory: codeDirectory, environmentVariables: environment,
+                         codeFile: codeFile, remoteCode: remoteCode)
     }
 
-    mutating func readInputs(_ node: YAML11Node) -> [(name: String, value: String)] {
+    /// True for a location hdbench cannot read offline: an Azure ML asset (`azureml:…`,
+    /// `azureml://…`) or any URL other than `file://` (`wasbs://`, `abfss://`, `https://`, …).
+    static func isRemote(_ location: String) -> Bool {
+        if location.hasPrefix("azureml:") { return true }
+        guard let schemeEnd = location.range(of: "://") else { return false }
+        let scheme = location[..<schemeEnd.lowerBound]
+        return scheme.lowercased() != "file" && !scheme.isEmpty
+            && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+    }
+
+    /// The path input types Azure accepts in a job's `inputs:` (a path input without `type`
+    /// is `uri_folder`, Azure's default).
+    static let pathInputTypes = ["uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"]
+    /// The literal input types (`{type: integer, value: 42}`).
+    static let literalInputTypes = ["integer", "number", "string", "boolean"]
+
+    /// Reads `inputs:`: each declared input, with its value unless it is remote (then an
+    /// override must give one).
+    ///
+    /// Forms: a scalar (`epochs: 10`; `./data.csv` is a path relative to the YAML), a literal
+    /// mapping (`{value: 42}`, `{type: integer, value: 42}`), or a path mapping
+    /// (`{type: uri_file, path: ./data.csv}`; `type` defaults to `uri_folder`). Paths at
+    /// `azureml:`/`azureml://` or another URL scheme are remote assets.
+    mutating func readInputs(_ node: YAML11Node) -> [(declaration: InputDeclaration, value: String?)] {
         guard let entries = reader.mapping(node, "inputs", example: "{data: {type: uri_file, path: ./data.csv}}") else { return [] }
-        var result: [(name: String, value: String)] = []
+        var result: [(declaration: InputDeclaration, value: String?)] = []
         for entry in entries {
             let path = "inputs.\(entry.key)"
             if !SearchSpace.isValidParameterName(entry.key) {
@@ -217,17 +348,27 @@ struct SweepYAMLParser {
             switch entry.value.kind {
             case .mapping(let fieldsList):
                 var ignored: [(path: String, value: String)] = []
-                let fields = reader.keyed(fieldsList, path, allowed: ["type", "path", "mode", "description", "optional"],
+                let fields = reader.keyed(fieldsList, path, allowed: ["type", "path", "value", "mode", "description", "optional"],
                                           recorded: &ignored, what: "an input")
-                let type = reader.keyword(fields["type"], "\(path).type", options: ["uri_file", "uri_folder"])
-                guard let location = reader.string(fields["path"], "\(path).path", example: "path: ./data.csv") else { continue }
-                if location.hasPrefix("azureml:") || location.hasPrefix("azureml://") {
-                    reader.error("\(path).path", "'\(location)' is an Azure ML data asset; download it and give its local path")
+                if let valueNode = fields["value"] {
+                    if fields["path"] != nil {
+                        reader.error(path, "has both value: and path:; a literal input takes value:, a file or folder input path:")
+                        continue
+                    }
+                    _ = reader.keyword(fields["type"], "\(path).type", options: Self.literalInputTypes, required: false)
+                    guard let text = reader.scalarText(valueNode, "\(path).value") else { continue }
+                    result.append((InputDeclaration(name: entry.key, kind: .literal), text))
                     continue
                 }
-                if location.contains("://") && !location.hasPrefix("file://") {
-                    reader.warn("\(path).path", "'\(location)' is a remote URL; it is passed to the command unchanged")
-                    result.append((name: entry.key, value: location))
+                let type = reader.keyword(fields["type"], "\(path).type", options: Self.pathInputTypes + Self.literalInputTypes,
+                                          required: false) ?? "uri_folder"
+                guard fields["path"] != nil || !Self.literalInputTypes.contains(type) else {
+                    reader.error("\(path).value", "is missing; a \(type) input needs value: (e.g. {type: \(type), value: 1})")
+                    continue
+                }
+                guard let location = reader.string(fields["path"], "\(path).path", example: "path: ./data.csv") else { continue }
+                if Self.isRemote(location) {
+                    result.append((InputDeclaration(name: entry.key, kind: .remote(location)), nil))
                     continue
                 }
                 let url = resolve(location.hasPrefix("file://") ? String(location.dropFirst("file://".count)) : location)
@@ -236,18 +377,21 @@ struct SweepYAMLParser {
                     reader.warn("\(path).path", "'\(location)' does not exist yet (\(url.path))")
                 } else if type == "uri_file", isDirectory.boolValue {
                     reader.warn("\(path).path", "'\(location)' is a folder but the type is uri_file")
-                } else if type == "uri_folder", !isDirectory.boolValue {
+                } else if type == "uri_folder", fields["type"] != nil, !isDirectory.boolValue {
                     reader.warn("\(path).path", "'\(location)' is a file but the type is uri_folder")
                 }
-                result.append((name: entry.key, value: url.path))
+                result.append((InputDeclaration(name: entry.key, kind: .path), url.path))
             case .sequence:
                 reader.error(path, "must be a value or {type: uri_file, path: …}, found a list at \(entry.value.location)")
             default:
                 guard let text = reader.scalarText(entry.value, path) else { continue }
-                if text.hasPrefix("./") || text.hasPrefix("../") {
-                    result.append((name: entry.key, value: resolve(text).path))
+                if case .string = entry.value.kind, text.hasPrefix("azureml:") || text.hasPrefix("${{parent.") {
+                    // An asset, or another pipeline job's output (not run here).
+                    result.append((InputDeclaration(name: entry.key, kind: .remote(text)), nil))
+                } else if text.hasPrefix("./") || text.hasPrefix("../") {
+                    result.append((InputDeclaration(name: entry.key, kind: .path), resolve(text).path))
                 } else {
-                    result.append((name: entry.key, value: text))
+                    result.append((InputDeclaration(name: entry.key, kind: .literal), text))
                 }
             }
         }
@@ -266,6 +410,8 @@ struct SweepYAMLParser {
             switch entry.value.kind {
             case .null:
                 break
+            case .string(let binding) where binding.hasPrefix("${{parent."):
+                break  // bound to the pipeline's output: each trial gets its own folder anyway
             case .mapping(let fieldsList):
                 var ignored: [(path: String, value: String)] = []
                 let fields = reader.keyed(fieldsList, path, allowed: ["type", "mode", "path", "description", "name", "version"],
@@ -285,39 +431,49 @@ struct SweepYAMLParser {
         return names
     }
 
-    mutating func readSampling(_ node: YAML11Node?) -> SamplingAlgorithm? {
+    /// Reads `sampling_algorithm`; also returns the `logbase` when it is not e (the search
+    /// space's log-scaled expressions are rewritten to natural logs with it).
+    mutating func readSampling(_ node: YAML11Node?) -> (SamplingAlgorithm?, logBase: Double?) {
         let path = "sampling_algorithm"
         guard let node else {
             reader.error(path, "is missing; add sampling_algorithm: random (or grid, bayesian)")
-            return nil
+            return (nil, nil)
         }
         let types = ["random", "grid", "bayesian"]
         if case .string = node.kind {
             switch reader.keyword(node, path, options: types) {
-            case "random": return .random(seed: nil, rule: .random)
-            case "grid": return .grid
-            case "bayesian": return .bayesian(seed: nil)
-            default: return nil
+            case "random": return (.random(seed: nil, rule: .random), nil)
+            case "grid": return (.grid, nil)
+            case "bayesian": return (.bayesian(seed: nil), nil)
+            default: return (nil, nil)
             }
         }
-        guard let entries = reader.mapping(node, path, example: "{type: random, seed: 42, rule: sobol}") else { return nil }
+        guard let entries = reader.mapping(node, path, example: "{type: random, seed: 42, rule: sobol}") else { return (nil, nil) }
         var ignored: [(path: String, value: String)] = []
         let fields = reader.keyed(entries, path, allowed: ["type", "seed", "rule", "logbase"], recorded: &ignored, what: "sampling_algorithm")
-        guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return nil }
-        if let logbase = fields["logbase"] {
-            // Azure's random sampling can take loguniform bounds in another base; hdbench keeps
-            // natural-log bounds (HyperDriveSemantics.md §Search space), so only the default
-            // base e is accepted.
-            let isE: Bool
-            switch logbase.kind {
-            case .string(let s): isE = s.lowercased() == "e"
-            case .double(let x): isE = abs(x - M_E) < 1e-12
-            default: isE = false
+        guard let type = reader.keyword(fields["type"], "\(path).type", options: types) else { return (nil, nil) }
+        var logBase: Double?
+        if let node = fields["logbase"] {
+            // Azure: "a positive number or the number 'e' in string format to be used as the
+            // base for log based random sampling". Decided: the base of the log-scaled
+            // expressions' bounds (loguniform, qloguniform) and parameters (lognormal,
+            // qlognormal); the space is rewritten to natural logs (SearchSpace+LogBase.swift).
+            let base: Double?
+            switch node.kind {
+            case .string(let s) where s.lowercased() == "e": base = M_E
+            case .int, .double, .string: base = reader.number(node, "\(path).logbase", example: "logbase: 10")
+            default:
+                reader.error("\(path).logbase", "must be a positive number or e, found \(node.typeDescription) at \(node.location)")
+                base = nil
             }
             if type != "random" {
                 reader.error("\(path).logbase", "applies to random sampling only; remove it")
-            } else if !isE {
-                reader.error("\(path).logbase", "'\(logbase.text)' is not supported: loguniform bounds are natural logs here; remove logbase and give the bounds as natural logs (ln(10)·x for a base-10 exponent x)")
+            } else if let base {
+                if !(base > 0) || base == 1 || !base.isFinite {
+                    reader.error("\(path).logbase", "\(formatForMessage(base)) must be a positive number other than 1 (or e)")
+                } else if base != M_E {
+                    logBase = base
+                }
             }
         }
         var seed: UInt64?
@@ -341,9 +497,9 @@ struct SweepYAMLParser {
             }
         }
         switch type {
-        case "random": return .random(seed: seed, rule: rule)
-        case "grid": return .grid
-        default: return .bayesian(seed: seed)
+        case "random": return (.random(seed: seed, rule: rule), logBase)
+        case "grid": return (.grid, nil)
+        default: return (.bayesian(seed: seed), nil)
         }
     }
 
@@ -397,8 +553,21 @@ struct SweepYAMLParser {
         case "bandit":
             let factor = fields["slack_factor"].flatMap { reader.number($0, "\(path).slack_factor", example: "slack_factor: 0.1") }
             let amount = fields["slack_amount"].flatMap { reader.number($0, "\(path).slack_amount", example: "slack_amount: 0.2") }
+            var slackFactor = factor
+            var slackAmount = amount
             if fields["slack_factor"] != nil, fields["slack_amount"] != nil {
-                reader.error(path, "give exactly one of slack_factor and slack_amount, not both")
+                // Azure's SDK writes the slack it was not given as 0, so exported YAML carries
+                // both: exactly one non-zero is that policy; both 0 is the same policy either
+                // way (stop below the best), read as slack_factor 0.
+                if let factor, let amount {
+                    if factor != 0 && amount != 0 {
+                        reader.error(path, "give exactly one of slack_factor and slack_amount, not both (one of them may be 0, as Azure's SDK writes it)")
+                    } else if factor == 0 && amount != 0 {
+                        slackFactor = nil
+                    } else {
+                        slackAmount = nil
+                    }
+                }
             } else if fields["slack_factor"] == nil, fields["slack_amount"] == nil {
                 reader.error("\(path).slack_factor", "is missing; a bandit policy needs slack_factor (e.g. 0.1) or slack_amount")
             }
@@ -407,7 +576,7 @@ struct SweepYAMLParser {
                     reader.error("\(path).\(key)", "\(formatForMessage(value)) must be ≥ 0")
                 }
             }
-            kind = .bandit(slackFactor: factor, slackAmount: amount)
+            kind = .bandit(slackFactor: slackFactor, slackAmount: slackAmount)
         case "truncation_selection":
             if let p = reader.integer(fields["truncation_percentage"], "\(path).truncation_percentage", example: "truncation_percentage: 20") {
                 if (1...99).contains(p) {
@@ -498,6 +667,23 @@ struct SweepYAMLParser {
         }
     }
 
+    /// Says whether v1-style argument appending applies (HyperDriveSemantics.md §Running a
+    /// trial): it does only when asked for and the command names no `search_space` parameter.
+    mutating func checkArgumentAppend(_ trial: TrialSpec, parameterNames: [String]) {
+        guard !parameterNames.isEmpty else { return }
+        let names = parameterNames.map { "--\($0)" }.joined(separator: ", ")
+        switch (appendArguments, trial.namesNoParameter) {
+        case (true, true):
+            reader.warn("trial.command", "names no search_space parameter, so every parameter is appended as a --name value pair (\(names)): v1 style, asked for by x-hdbench.append_arguments or --append-arguments")
+        case (true, false):
+            reader.warn("x-hdbench.append_arguments", "has no effect: the command names search_space parameters, so nothing is appended")
+        case (false, true):
+            reader.warn("trial.command", "names no search_space parameter; as on Azure it runs unchanged and the script gets the values only from AZUREML_SWEEP_<name> environment variables (for v1-style --name value arguments add x-hdbench: {append_arguments: true} or pass --append-arguments)")
+        case (false, false):
+            break
+        }
+    }
+
     mutating func checkSampling(_ sampling: SamplingAlgorithm, space: SearchSpace, early: Bool, limits: Limits?) {
         switch sampling {
         case .grid:
@@ -537,9 +723,9 @@ struct SweepYAMLParser {
 
     // MARK: - Paths
 
-    func resolve(_ path: String) -> URL {
+    func resolve(_ path: String, against folder: URL? = nil) -> URL {
         let expanded = (path as NSString).expandingTildeInPath
         if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
-        return baseDirectory.appendingPathComponent(expanded).standardizedFileURL
+        return (folder ?? baseDirectory).appendingPathComponent(expanded).standardizedFileURL
     }
 }

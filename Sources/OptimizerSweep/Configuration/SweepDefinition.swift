@@ -13,7 +13,18 @@ public struct SweepDefinition: Sendable {
     public var baseDirectory: URL
     public var trial: TrialSpec
     /// Literal `inputs`, name → value (paths resolved against ``baseDirectory``), in the order written.
+    /// Remote inputs (``remoteInputs``) are absent until an override (``applying(_:workingDirectory:)``) gives them a value.
     public var inputs: [(name: String, value: String)]
+    /// Every declared input and what kind it is, in the order written (``inputs`` holds the values).
+    public var inputDeclarations: [InputDeclaration]
+    /// The command-line overrides applied (``applying(_:workingDirectory:)``), recorded with the experiment.
+    public var overrides: SweepOverrides
+    /// Whether trials get the offline `azureml.core.Run` module on their `PYTHONPATH`
+    /// (HyperDriveSemantics.md §Running a trial; `x-hdbench: {azureml_run_shim: false}` or
+    /// `--no-azureml-run-shim` turn it off). Default `true`.
+    public var azuremlRunShim: Bool
+    /// For a pipeline job: the sweep node this definition is (`--node`); `nil` for a sweep job.
+    public var pipelineNode: String?
     /// Names of the declared `outputs`; each trial gets its own folder for each.
     public var outputs: [String]
     public var searchSpace: SearchSpace
@@ -60,6 +71,9 @@ public struct SweepDefinition: Sendable {
         self.extensions = extensions
         self.recordedAzureKeys = recordedAzureKeys
         self.warnings = warnings
+        self.inputDeclarations = inputs.map { InputDeclaration(name: $0.name, kind: .literal) }
+        self.overrides = SweepOverrides()
+        self.azuremlRunShim = true
     }
 }
 
@@ -67,15 +81,62 @@ public struct SweepDefinition: Sendable {
 public struct TrialSpec: Sendable {
     /// The command with `${{…}}` placeholders, run under `/bin/sh -c`.
     public var command: String
-    /// Working directory (absolute), from `code:`; the YAML's folder when absent.
+    /// The code folder (absolute), from `code:`; the YAML's folder when absent. It is
+    /// snapshotted once per sweep and every trial runs in its own copy of the snapshot
+    /// (``CodeSnapshot``); when `code:` names one file, this is that file's folder and
+    /// ``codeFile`` its name.
     public var codeDirectory: URL
+    /// When `trial.code` names a single file (the SDK accepts it): its name inside
+    /// ``codeDirectory``; the snapshot then holds only that file.
+    public var codeFile: String?
+    /// `trial.code` as written when it names code hdbench cannot fetch (`azureml:…`, a URL):
+    /// replaced with `--code DIR` (``SweepOverrides/code``); `nil` for local code.
+    public var remoteCode: String?
     /// `environment_variables`, in the order written.
     public var environmentVariables: [(name: String, value: String)]
+    /// v1 style, opt-in (`x-hdbench: {append_arguments: true}` or `--append-arguments`): when
+    /// the command names no `search_space` parameter, every parameter is appended as a
+    /// `--name value` pair. Off by default: Azure v2 runs the command unchanged.
+    public var appendArguments: Bool
 
-    public init(command: String, codeDirectory: URL, environmentVariables: [(name: String, value: String)] = []) {
+    public init(command: String, codeDirectory: URL, environmentVariables: [(name: String, value: String)] = [],
+                codeFile: String? = nil, remoteCode: String? = nil, appendArguments: Bool = false) {
         self.command = command
         self.codeDirectory = codeDirectory
+        self.codeFile = codeFile
+        self.remoteCode = remoteCode
         self.environmentVariables = environmentVariables
+        self.appendArguments = appendArguments
+    }
+
+    /// True when the command names no `search_space` parameter, so v1-style argument
+    /// appending (``appendArguments``) would apply.
+    public var namesNoParameter: Bool {
+        !commandPlaceholders(in: command).contains { $0.namespace == .searchSpace }
+    }
+}
+
+/// One declared `inputs:` entry.
+public struct InputDeclaration: Sendable, Hashable {
+    /// What the input is.
+    public enum Kind: Sendable, Hashable {
+        /// A literal value (`epochs: 10`, `{value: 42}`, `{type: integer, value: 42}`).
+        case literal
+        /// A local file or folder (`{type: uri_file, path: ./data.csv}`, or a bare `./path`).
+        case path
+        /// A data asset or URL hdbench cannot fetch (`azureml:…`, `azureml://…`, `wasbs://…`,
+        /// `https://…`), as written: needs `--input NAME=VALUE`.
+        case remote(String)
+    }
+
+    /// The input's name.
+    public var name: String
+    /// What it is.
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
     }
 }
 

@@ -31,14 +31,19 @@ public struct SweepOptions: Sendable {
     /// Where trial folders go (`<trialRoot>/<id>`); `nil` for `<experiment>/trials`. On a
     /// cluster this must be a filesystem the compute nodes share with the controller.
     public var trialRoot: URL?
+    /// How each trial's working copy of the code snapshot is made (`--working-copy`). Default
+    /// ``WorkingCopyMode/auto``.
+    public var workingCopy: WorkingCopyMode
 
     public init(
         maxConcurrentTrials: Int? = nil,
         executorCapacity: Int = ProcessInfo.processInfo.activeProcessorCount,
         gracePeriod: TimeInterval = 5,
         pollInterval: TimeInterval = 0.05,
-        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment,
+        workingCopy: WorkingCopyMode = .auto
     ) {
+        self.workingCopy = workingCopy
         self.maxConcurrentTrials = maxConcurrentTrials
         self.executorCapacity = max(1, executorCapacity)
         self.gracePeriod = gracePeriod

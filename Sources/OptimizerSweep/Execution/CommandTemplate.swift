@@ -40,14 +40,17 @@ public func commandPlaceholders(in template: String) -> [CommandPlaceholder] {
 /// `${…}`, `$((…))`, a here-document or a comment only values made of
 /// `[A-Za-z0-9_.,:/=+@%-]` are substituted; any other value throws.
 ///
-/// **v1 style** (HyperDrive SDK v1, where the service appended the sampled values to the
-/// script's arguments): when the template names no `search_space` parameter at all, every
-/// parameter is appended as a `--name value` pair, in the order of the search space.
+/// **v1 style**, only with `appendArguments` (HyperDrive SDK v1, where the service appended the
+/// sampled values to the script's arguments; Azure v2 runs the command unchanged): when the
+/// template names no `search_space` parameter at all, every parameter is appended as a
+/// `--name value` pair, in the order of the search space, before any trailing newline (a
+/// `command: |` block ends with one).
 ///
 /// - Throws: ``CommandRenderingError`` when a value cannot be written safely where its
 ///   placeholder sits.
 public func renderCommand(_ template: String, configuration: Configuration,
-                          inputs: [String: String], outputs: [String: String]) throws(CommandRenderingError) -> String {
+                          inputs: [String: String], outputs: [String: String],
+                          appendArguments: Bool = false) throws(CommandRenderingError) -> String {
     var result = ""
     var cursor = template.startIndex
     let matches = placeholderMatches(in: template)
@@ -69,10 +72,13 @@ public func renderCommand(_ template: String, configuration: Configuration,
         }
     }
     result += template[cursor...]
-    if !matches.contains(where: { $0.placeholder.namespace == .searchSpace }) {
+    if appendArguments && !matches.contains(where: { $0.placeholder.namespace == .searchSpace }) {
+        let trailing = result.reversed().prefix { $0.isWhitespace }.count
+        var appended = String(result.dropLast(trailing))
         for (name, value) in zip(configuration.names, configuration.values) {
-            result += " --\(name) " + (try shellEscaped(shellText(value), for: scan.endContext, placeholder: "--\(name)"))
+            appended += " --\(name) " + (try shellEscaped(shellText(value), for: scan.endContext, placeholder: "--\(name)"))
         }
+        result = appended + result.suffix(trailing)
     }
     return result
 }

@@ -5,6 +5,9 @@ import Optimizer
 public enum SweepEvent: Sendable {
     /// The sweep began (or resumed) in `directory`, running up to `concurrency` trials at once.
     case sweepStarted(directory: URL, resumed: Bool, concurrency: Int)
+    /// The code snapshot every trial's working copy is made from: taken now, or (`reused`)
+    /// the one a resumed sweep started with.
+    case codeSnapshot(CodeSnapshotRecord, reused: Bool)
     /// A trial's process started (its record holds the command as run and its folder).
     case trialStarted(TrialRecord)
     /// A metric value was read and stored.

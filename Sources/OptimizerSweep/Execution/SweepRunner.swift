@@ -16,13 +16,20 @@ public import Optimizer
 /// commit what was read. The sampler is asked for a new configuration as soon as a slot frees,
 /// with running trials in its history as pending.
 ///
+/// The code: when the sweep starts, `trial.code` is snapshotted once into
+/// `<experiment>/snapshot` (``CodeSnapshot``; `.amlignore`, else `.gitignore`, excludes files),
+/// recorded in the store and reused by a resumed sweep; each trial runs in its own working copy
+/// `<experiment>/trials/<id>/workdir/` (``SweepOptions/workingCopy``), in which `outputs/` and
+/// `logs/` exist, as on Azure.
+///
 /// Trials run through a ``TrialExecutor`` (``LocalProcessExecutor`` by default: each trial is
-/// `/bin/sh -c <command>` in `trial.codeDirectory`, leading its own process group), with their
+/// `/bin/sh -c <command>` in its working copy, leading its own process group), with their
 /// folder `<experiment>/trials/<id>/` (`stdout.log`, `stderr.log`, `metrics.jsonl`,
-/// `mlruns/`, `outputs/<name>/`), with the parent environment plus `AZUREML_SWEEP_<name>`,
+/// `mlruns/`, `outputs/<name>/`, `workdir/`), with the parent environment plus `AZUREML_SWEEP_<name>`,
 /// `HDBENCH_METRICS_FILE`, `HDBENCH_TRIAL_ID`, `MLFLOW_TRACKING_URI` (a per-trial file store;
 /// `MLFLOW_ALLOW_FILE_STORE=true`, which MLflow ≥ 3 needs for it) and then the user's
-/// `environment_variables` (which win on a clash).
+/// `environment_variables` (which win on a clash); last, unless the sweep turns it off, the
+/// offline `azureml.core.Run` module (``AzureMLRunShim``) goes first on `PYTHONPATH`.
 ///
 /// Cancelling a trial (policy stop, `trial_timeout`, sweep `timeout`, ``requestStop(reason:)``)
 /// sends SIGTERM to its process group, waits ``SweepOptions/gracePeriod``, then sends SIGKILL.
@@ -82,6 +89,12 @@ public actor SweepRunner {
     private var samplerDone: String?
     private var end: (status: ExperimentRecord.Status, reason: String)?
     private var hasRun = false
+    /// The snapshot every working copy is made from (set when the sweep starts).
+    private var snapshotDirectory: URL?
+    /// The folder put first on trials' `PYTHONPATH` (``AzureMLRunShim``), when on.
+    private var shimDirectory: URL?
+    /// Why the code could not be snapshotted, if it could not (every trial then fails).
+    private var snapshotFailure: String?
 
     private var pendingMetrics: [MetricRecord] = []
     private var pendingDiagnostics: [DiagnosticRecord] = []
@@ -151,6 +164,7 @@ public actor SweepRunner {
         try store.setExperimentStatus(.running, reason: nil, configurationJSON: configuration)
         let resumed = try recover()
         emit(.sweepStarted(directory: store.directory, resumed: resumed, concurrency: concurrency))
+        try prepareCode()
         for warning in definition.warnings {
             record(DiagnosticRecord(trial: nil, message: warning))
         }
@@ -191,6 +205,33 @@ public actor SweepRunner {
         return SweepSummary(directory: store.directory, objective: definition.objective, status: status, reason: reason,
                             trials: results, best: TrialResult.best(of: results, goal: definition.objective.goal),
                             elapsed: Date().timeIntervalSince(startTime))
+    }
+
+    // MARK: - Code
+
+    /// Records the overrides, takes the code snapshot (or reuses the recorded one: a resumed
+    /// sweep runs the code it started with) and installs the `azureml.core.Run` shim.
+    private func prepareCode() throws {
+        try store.setOverrides(definition.overrides)
+        if let stored = try store.codeSnapshot(), FileManager.default.fileExists(atPath: stored.directory) {
+            snapshotDirectory = URL(fileURLWithPath: stored.directory)
+            emit(.codeSnapshot(stored, reused: true))
+        } else {
+            do {
+                let record = try CodeSnapshot.take(source: definition.trial.codeDirectory, file: definition.trial.codeFile,
+                                                   experiment: store.directory)
+                try store.setCodeSnapshot(record)
+                snapshotDirectory = URL(fileURLWithPath: record.directory)
+                emit(.codeSnapshot(record, reused: false))
+            } catch let failure as FileTreeCopier.Failure {
+                // Trial failures never end the sweep: every trial fails with this reason.
+                snapshotFailure = failure.description
+                record(DiagnosticRecord(trial: nil, message: "cannot snapshot the code: \(failure.description)"))
+            }
+        }
+        if definition.azuremlRunShim {
+            shimDirectory = try AzureMLRunShim.install(in: store.directory)
+        }
     }
 
     // MARK: - Resume
@@ -398,8 +439,17 @@ public actor SweepRunner {
 
         let fileManager = FileManager.default
         var outputs: [String: URL] = [:]
+        let workingDirectory = folder.appendingPathComponent(CodeSnapshot.workingCopyName)
+        if let snapshotFailure {
+            try fail(&trial, reason: "cannot start: \(snapshotFailure)")
+            return
+        }
         do {
             try fileManager.createDirectory(at: folder, withIntermediateDirectories: true)
+            if let snapshotDirectory {
+                try? fileManager.removeItem(at: workingDirectory)
+                try CodeSnapshot.makeWorkingCopy(of: snapshotDirectory, at: workingDirectory, mode: options.workingCopy)
+            }
             for name in ["stdout.log", "stderr.log", "metrics.jsonl"] {
                 let path = folder.appendingPathComponent(name).path
                 if !fileManager.fileExists(atPath: path) { _ = fileManager.createFile(atPath: path, contents: nil) }
@@ -432,6 +482,9 @@ public actor SweepRunner {
         environment["MLFLOW_TRACKING_URI"] = "file://" + folder.appendingPathComponent("mlruns").path
         environment["MLFLOW_ALLOW_FILE_STORE"] = "true"
         for (name, value) in definition.trial.environmentVariables { environment[name] = value }
+        if let shimDirectory {
+            environment["PYTHONPATH"] = shimDirectory.path + (environment["PYTHONPATH"].map { $0.isEmpty ? "" : ":" + $0 } ?? "")
+        }
 
         let slot = freeSlots.isEmpty ? nil : freeSlots.removeFirst()
         if let slot {
@@ -439,7 +492,8 @@ public actor SweepRunner {
         }
         let handle: TrialHandle
         do {
-            handle = try executor.start(TrialLaunch(trial: id, command: command, workingDirectory: definition.trial.codeDirectory,
+            handle = try executor.start(TrialLaunch(trial: id, command: command,
+                                                    workingDirectory: snapshotDirectory == nil ? definition.trial.codeDirectory : workingDirectory,
                                                     environment: environment, folder: folder, timeLimit: definition.limits.trialTimeout))
             consecutiveStartFailures = 0
         } catch {

@@ -30,9 +30,11 @@ extension TrialRendering {
     public static func standard(for definition: SweepDefinition) -> TrialRendering {
         let template = definition.trial.command
         let inputs = definition.inputValues
+        let append = definition.trial.appendArguments
         return TrialRendering(
             command: { configuration, outputs in
-                try renderCommand(template, configuration: configuration, inputs: inputs, outputs: outputs.mapValues(\.path))
+                try renderCommand(template, configuration: configuration, inputs: inputs, outputs: outputs.mapValues(\.path),
+                              appendArguments: append)
             },
             environmentValue: { $0.plainText })
     }

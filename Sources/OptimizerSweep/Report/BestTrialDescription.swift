@@ -18,7 +18,9 @@ public struct BestTrialDescription: Sendable, Hashable {
     public var folder: String
     /// The command exactly as run under `/bin/sh -c`.
     public var command: String?
-    /// The folder the command ran in.
+    /// The folder the command ran in: the trial's working copy of the code snapshot
+    /// (`<folder>/workdir`) when it has one, else the sweep's code folder (experiments recorded
+    /// before snapshots).
     public var codeDirectory: String?
     /// One shell line reproducing the trial (see ``reproduceLine(command:codeDirectory:configuration:environmentVariables:)``).
     public var reproduce: String?
@@ -34,9 +36,11 @@ public struct BestTrialDescription: Sendable, Hashable {
         self.configuration = configuration
         self.folder = folder
         self.command = command
-        self.codeDirectory = codeDirectory
+        let workingCopy = folder + "/" + CodeSnapshot.workingCopyName
+        let runIn = FileManager.default.fileExists(atPath: workingCopy) ? workingCopy : codeDirectory
+        self.codeDirectory = runIn
         self.reproduce = command.map {
-            Self.reproduceLine(command: $0, codeDirectory: codeDirectory, configuration: configuration,
+            Self.reproduceLine(command: $0, codeDirectory: runIn, configuration: configuration,
                                environmentVariables: environmentVariables)
         }
     }

@@ -7,6 +7,8 @@ import Optimizer
 /// ```
 /// sweep started: up to 4 trials at once
 /// sweep resumed: up to 4 trials at once
+/// code snapshot: 12 files, 0.1 MB from /work/src in 0.01 s (.amlignore: 3 excluded)
+/// code snapshot (reused): 12 files, 0.1 MB from /work/src in 0.01 s
 /// trial 3 started: lr=0.01 layers=2
 /// trial 7 started (re-run of trial 3): lr=0.01 layers=2
 /// trial 3 accuracy=0.91 report 4
@@ -33,6 +35,8 @@ package enum SweepEventLine {
         switch event {
         case .sweepStarted(_, let resumed, let concurrency):
             return "sweep \(resumed ? "resumed" : "started"): up to \(concurrency) trial\(concurrency == 1 ? "" : "s") at once"
+        case .codeSnapshot(let record, let reused):
+            return oneLine("code snapshot\(reused ? " (reused)" : ""): \(record.summary)")
         case .trialStarted(let trial):
             let rerun = trial.rerunOf.map { " (re-run of trial \($0))" } ?? ""
             return oneLine("trial \(trial.id) started\(rerun): \(SweepProgress.parameters(trial.configuration))")

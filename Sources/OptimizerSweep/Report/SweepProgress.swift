@@ -67,7 +67,7 @@ package struct SweepProgress: Sendable {
     package mutating func apply(_ event: SweepEvent, at now: Date = Date()) -> Update {
         var update = Update()
         switch event {
-        case .sweepStarted:
+        case .sweepStarted, .codeSnapshot:
             break
         case .trialStarted(let trial):
             configurations[trial.id] = trial.configuration

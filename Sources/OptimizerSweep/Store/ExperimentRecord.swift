@@ -59,8 +59,22 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
 
     /// The `trial.command` template, placeholders unsubstituted.
     public var command: String
-    /// Absolute working directory of every trial (`trial.code`).
+    /// The code folder (`trial.code`, or `--code`), snapshotted once per sweep; each trial runs
+    /// in its own copy of the snapshot.
     public var codeDirectory: String
+    /// When `trial.code` names one file: its name (`nil` in experiments recorded before it).
+    public var codeFile: String?
+    /// Whether v1-style `--name value` arguments were appended (`nil`: recorded before the
+    /// switch existed, when they were appended to commands naming no parameter).
+    public var appendArguments: Bool?
+    /// Whether trials had the offline `azureml.core.Run` module on their `PYTHONPATH`.
+    public var azuremlRunShim: Bool?
+    /// How trials' working copies were made (``WorkingCopyMode``).
+    public var workingCopy: WorkingCopyMode?
+    /// `--code` and `--input` overrides.
+    public var overrides: SweepOverrides?
+    /// The pipeline's sweep node that was run (`--node`), for a pipeline job.
+    public var pipelineNode: String?
     /// `trial.environment_variables`.
     public var environmentVariables: [NameValue]
     /// Literal `inputs`.
@@ -87,6 +101,12 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
     public init(definition: SweepDefinition, options: SweepOptions) {
         command = definition.trial.command
         codeDirectory = definition.trial.codeDirectory.path
+        codeFile = definition.trial.codeFile
+        appendArguments = definition.trial.appendArguments
+        azuremlRunShim = definition.azuremlRunShim
+        workingCopy = options.workingCopy
+        overrides = definition.overrides.isEmpty ? nil : definition.overrides
+        pipelineNode = definition.pipelineNode
         environmentVariables = definition.trial.environmentVariables.map { NameValue(name: $0.name, value: $0.value) }
         inputs = definition.inputs.map { NameValue(name: $0.name, value: $0.value) }
         outputs = definition.outputs

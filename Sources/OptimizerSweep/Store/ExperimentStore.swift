@@ -15,7 +15,8 @@ import Optimizer
 /// times, command as run, folder); every metric value with its channel, step, time, report
 /// index and `after_stop` flag; diagnostics; early-termination stop decisions.
 ///
-/// Tables: `experiment` (one row), `trial`, `metric`, `diagnostic`, `stop_decision`. Times are
+/// Tables: `experiment` (one row; with the code snapshot's record), `trial`, `metric`,
+/// `diagnostic`, `stop_decision`, `suggestion`, `override` (`--code`, `--input`). Times are
 /// Unix seconds (REAL). A NaN metric value is stored as NULL (SQLite has no NaN).
 public struct ExperimentStore: Sendable {
     /// The experiment folder.
@@ -282,6 +283,20 @@ public struct ExperimentStore: Sendable {
                     time REAL NOT NULL,
                     diagnostics_json TEXT NOT NULL,
                     state_json TEXT
+                );
+                """)
+        }
+        // v3-azure: the sweep's code snapshot and the command-line overrides it ran with
+        // (--code, --input), so --resume and the reproduce line use the same code and values.
+        migrator.registerMigration("v3-azure") { db in
+            try db.execute(sql: """
+                ALTER TABLE experiment ADD COLUMN code_snapshot_json TEXT;
+                CREATE TABLE override (
+                    kind TEXT NOT NULL CHECK (kind IN ('code','input')),
+                    name TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (kind, name)
                 );
                 """)
         }

@@ -9,9 +9,11 @@ import Testing
     let candidates = [
         Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("study-example"),
         Bundle.main.bundleURL.appendingPathComponent("study-example"),
+        // Beside the test runner, whatever the scratch path.
+        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("study-example"),
         root.appendingPathComponent(".build/debug/study-example"),
     ]
-    let binary = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+    let binary = try #require(candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0.path) },
                               "study-example not built; run `swift build` first")
     let process = Process()
     process.executableURL = binary

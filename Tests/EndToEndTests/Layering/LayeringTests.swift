@@ -43,7 +43,15 @@ import TestSupport
         for case let url as URL in walker where url.pathExtension == "swift" {
             let text = try String(contentsOf: url, encoding: .utf8)
             let relative = String(url.path.dropFirst(root.path.count + 1))
+            // Lines inside multi-line string literals (e.g. Python source written out by
+            // AzureMLRunShim) are text, not imports.
+            var inString = false
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                if line.components(separatedBy: "\"\"\"").count % 2 == 0 {
+                    inString.toggle()
+                    continue
+                }
+                if inString { continue }
                 guard let match = try pattern.firstMatch(in: String(line)) else { continue }
                 let access = match.output[1].substring.map(String.init)
                 let module = match.output[2].substring.map(String.init) ?? ""

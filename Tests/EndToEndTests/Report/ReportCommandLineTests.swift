@@ -40,6 +40,7 @@ extension ReportTests {
             let seconds = #"\([0-9]+\.[0-9] s\)"#
             expectLine("experiment: .*/exp")
             expectLine("sweep started: up to 1 trial at once")
+            expectLine("code snapshot: [0-9]+ files, [0-9.]+ MB from \(NSRegularExpression.escapedPattern(for: Fixtures.trials.path)) in [0-9.]+ s")
             expectLine("trial 0 started: lr=0.01")
             expectLine("trial 0 accuracy=0.9 report 1")
             expectLine("trial 0 accuracy=\(number) report 4")
@@ -58,15 +59,16 @@ extension ReportTests {
             expectLine("  parameters: lr=0.01")
             expectLine("  folder: .*/exp/trials/0")
             expectLine("  command: python3 -u train.py --lr 0.01 --epochs 4 --sleep 0.05")
-            expectLine("  run in: \(NSRegularExpression.escapedPattern(for: Fixtures.trials.path))")
-            expectLine("  reproduce: cd \(NSRegularExpression.escapedPattern(for: Fixtures.trials.path)) && env AZUREML_SWEEP_lr=0.01 EXTRA='a b' /bin/sh -c 'python3 -u train.py --lr 0.01 --epochs 4 --sleep 0.05'")
+            // The best trial's own working copy of the code snapshot.
+            expectLine("  run in: .*/exp/trials/0/workdir")
+            expectLine("  reproduce: cd .*/exp/trials/0/workdir && env AZUREML_SWEEP_lr=0.01 EXTRA='a b' /bin/sh -c 'python3 -u train.py --lr 0.01 --epochs 4 --sleep 0.05'")
             expectLine("report: hdbench report .*/exp")
             // No ANSI escapes when stdout is not a terminal.
             #expect(!run.output.contains("\u{1B}["))
             // Only the best trial is marked.
             #expect(lines.filter { $0.hasSuffix("(best so far)") }.count == 1)
             // Every line is one of the documented kinds.
-            let kinds = ["experiment: ", "sweep ", "trial ", "warning: ", "trials: ", "early termination: ", "best: ", "  ", "report: "]
+            let kinds = ["experiment: ", "sweep ", "code snapshot", "trial ", "warning: ", "trials: ", "early termination: ", "best: ", "  ", "report: "]
             for line in lines { #expect(kinds.contains { line.hasPrefix($0) }, "undocumented line: \(line)") }
 
             // The reproduce line really reproduces the best trial's output.

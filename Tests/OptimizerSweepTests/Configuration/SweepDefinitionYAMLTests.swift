@@ -185,6 +185,10 @@ struct SweepDefinitionYAMLTests {
         #expect(try policy("{type: Bandit, slack_amount: 0.2}") == EarlyTerminationSpec(kind: .bandit(slackFactor: nil, slackAmount: 0.2)))
         #expect(try policy("{type: median_stopping, evaluation_interval: 0, delay_evaluation: 5}") == EarlyTerminationSpec(kind: .medianStopping, evaluationInterval: 1, delayEvaluation: 5))
         #expect(problems(Self.minimal + "\nearly_termination: {type: bandit, slack_factor: 0.1, slack_amount: 0.1}").first?.hasPrefix("early_termination: give exactly one of slack_factor and slack_amount") == true)
+        // As Azure's SDK exports it: the unused slack written as 0.
+        #expect(try policy("{type: bandit, slack_factor: 0.2, slack_amount: 0}") == EarlyTerminationSpec(kind: .bandit(slackFactor: 0.2, slackAmount: nil)))
+        #expect(try policy("{type: bandit, slack_factor: 0.0, slack_amount: 0.3}") == EarlyTerminationSpec(kind: .bandit(slackFactor: nil, slackAmount: 0.3)))
+        #expect(try policy("{type: bandit, slack_factor: 0, slack_amount: 0}") == EarlyTerminationSpec(kind: .bandit(slackFactor: 0, slackAmount: nil)))
         #expect(problems(Self.minimal + "\nearly_termination: {type: bandit, slack_factor: -0.2}") == ["early_termination.slack_factor: -0.2 must be ≥ 0"])
         #expect(problems(Self.minimal + "\nearly_termination: {type: truncation_selection, truncation_percentage: 100}") == ["early_termination.truncation_percentage: 100 must be an integer from 1 to 99"])
         #expect(problems(Self.minimal + "\nearly_termination: {type: truncation_selection, truncation_percentage: 12.5}").first?.hasPrefix("early_termination.truncation_percentage: must be an integer") == true)
@@ -201,7 +205,10 @@ struct SweepDefinitionYAMLTests {
         #expect(throws: ConfigurationError.self) { try sampling("{type: grid, seed: 1}") }
         #expect(throws: ConfigurationError.self) { try sampling("sobol") }
         #expect(try sampling("{type: random, logbase: e}") == .random(seed: nil, rule: .random))
-        #expect(throws: ConfigurationError.self) { try sampling("{type: random, logbase: 10}") }
+        #expect(try sampling("{type: random, logbase: 10}") == .random(seed: nil, rule: .random))
+        #expect(throws: ConfigurationError.self) { try sampling("{type: random, logbase: 1}") }
+        #expect(throws: ConfigurationError.self) { try sampling("{type: random, logbase: -2}") }
+        #expect(throws: ConfigurationError.self) { try sampling("{type: grid, logbase: 2}") }
     }
 
     @Test func gridNeedsChoiceOnly() {
@@ -213,7 +220,7 @@ struct SweepDefinitionYAMLTests {
     @Test func bayesianFollowsAzureRulesUnlessExtensionsAreOn() throws {
         let yaml = """
             type: sweep
-            trial: {command: python t.py}
+            trial: {command: "python t.py --lr ${{search_space.lr}}"}
             search_space:
               lr: {type: loguniform, min_value: -6, max_value: -1}
               c: {type: choice, values: [1, 2]}
@@ -251,11 +258,12 @@ struct SweepDefinitionYAMLTests {
         #expect(d.warnings[0].hasPrefix("search_space.lr.min_value: '-1e1' is text in YAML 1.1"))
     }
 
-    @Test func missingCodeFolderAndAzureAssetsAreErrors() {
+    @Test func missingCodeFolderIsAnErrorAndAzureAssetsNeedOverrides() throws {
         let yaml = Self.minimal.replacingOccurrences(of: "  command:", with: "  code: ./definitely-missing-folder\n  command:")
         #expect(problems(yaml).first?.hasPrefix("trial.code: './definitely-missing-folder' does not exist") == true)
-        let asset = Self.minimal + "\ninputs: {data: {type: uri_folder, path: azureml:mnist:1}}"
-        #expect(problems(asset).first?.hasPrefix("inputs.data.path: 'azureml:mnist:1' is an Azure ML data asset") == true)
+        let asset = try parse(Self.minimal + "\ninputs: {data: {type: uri_folder, path: azureml:mnist:1}}")
+        #expect(asset.inputDeclarations == [InputDeclaration(name: "data", kind: .remote("azureml:mnist:1"))])
+        #expect(asset.unresolvedAssets.map(\.argument) == ["--input data=PATH"])
     }
 
     @Test func booleanLookingKeysAreFlagged() {

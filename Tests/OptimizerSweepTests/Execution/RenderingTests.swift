@@ -65,14 +65,20 @@ struct RenderingTests {
         #expect(rendered == "python train.py --lr 0.01 --opt 'a b' --layers 2 --data '/data/my file.csv' --out /tmp/t0/model --x ${{search_space.missing}}")
     }
 
-    /// HyperDrive v1 style: no search_space placeholder → `--name value` pairs appended.
-    @Test func renderCommandAppendsArgumentsInV1Style() throws {
+    /// HyperDrive v1 style, on request: no search_space placeholder → `--name value` pairs
+    /// appended, before the trailing newline of a `command: |` block. Without the request the
+    /// command runs unchanged, as on Azure v2.
+    @Test func renderCommandAppendsArgumentsInV1StyleOnlyWhenAsked() throws {
         let configuration = Configuration(names: ["lr", "opt"], values: [.double(0.01), .string("a b")])
-        let rendered = try renderCommand("python train.py --data ${{inputs.data}}", configuration: configuration,
-                                     inputs: ["data": "d.csv"], outputs: [:])
-        #expect(rendered == "python train.py --data d.csv --lr 0.01 --opt 'a b'")
+        func render(_ template: String, append: Bool) throws -> String {
+            try renderCommand(template, configuration: configuration, inputs: ["data": "d.csv"], outputs: [:], appendArguments: append)
+        }
+        #expect(try render("python train.py --data ${{inputs.data}}", append: true) == "python train.py --data d.csv --lr 0.01 --opt 'a b'")
+        #expect(try render("python train.py --data ${{inputs.data}}", append: false) == "python train.py --data d.csv")
+        #expect(try render("python3 train.py\n", append: true) == "python3 train.py --lr 0.01 --opt 'a b'\n")
+        #expect(try render("python3 train.py\n", append: false) == "python3 train.py\n")
         // One placeholder is enough to switch v1 style off.
-        #expect(try renderCommand("run ${{search_space.lr}}", configuration: configuration, inputs: [:], outputs: [:]) == "run 0.01")
+        #expect(try render("run ${{search_space.lr}}", append: true) == "run 0.01")
     }
 
     @Test func placeholdersAreFound() {

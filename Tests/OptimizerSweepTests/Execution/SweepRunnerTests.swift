@@ -37,7 +37,8 @@ extension ExperimentTests {
                 let info = try String(contentsOf: folder.appendingPathComponent("outputs/model/info.txt"), encoding: .utf8)
                 #expect(info == "\(lr) a b;c \(index) hi there\n")
                 let cwd = try String(contentsOf: folder.appendingPathComponent("outputs/model/cwd.txt"), encoding: .utf8)
-                #expect(cwd.trimmingCharacters(in: .newlines) == Fixtures.trials.path)
+                // Each trial runs in its own copy of the code snapshot.
+                #expect(cwd.trimmingCharacters(in: .newlines) == folder.appendingPathComponent("workdir").path)
                 let input = try String(contentsOf: folder.appendingPathComponent("outputs/model/input.txt"), encoding: .utf8)
                 #expect(input == "/data/x y.csv\n")
                 #expect(result.trial.command?.contains("--lr \(lr) ") == true)
