@@ -227,8 +227,8 @@ extension ExperimentTests {
         func killNineLeavesNoTrialAndLosesNoLine() async throws {
             let work = Fixtures.temporaryDirectory()
             try """
-                if [ -f "$(dirname "$0")/ran-$1" ]; then echo accuracy=0; exit 0; fi
-                touch "$(dirname "$0")/ran-$1"
+                if [ -f "\(work.path)/ran-$1" ]; then echo accuracy=0; exit 0; fi
+                touch "\(work.path)/ran-$1"
                 i=0
                 while [ $i -lt 400 ]; do echo accuracy=$i; i=$((i+1)); sleep 0.01; done
                 """.write(to: work.appendingPathComponent("long.sh"), atomically: true, encoding: .utf8)

@@ -159,7 +159,7 @@ struct SlurmExecutorTests {
     func medianStoppingMatchesLocal() async throws {
         let work = Fixtures.temporaryDirectory()
         try """
-            trap 'echo cleaned > "cleanup-$2-$1"; exit 143' TERM
+            trap 'echo cleaned > "\(work.path)/cleanup-$2-$1"; exit 143' TERM
             i=1
             while [ $i -le 12 ]; do
               echo "accuracy=$(awk -v v=$1 -v i=$i 'BEGIN { print v * (1 - 1 / (i + 1)) }')"
@@ -264,8 +264,8 @@ struct SlurmExecutorTests {
     func requeueBecomesARetry() async throws {
         let work = Fixtures.temporaryDirectory()
         try """
-            if [ -f ran ]; then echo accuracy=2; exit 0; fi
-            touch ran
+            if [ -f "\(work.path)/ran" ]; then echo accuracy=2; exit 0; fi
+            touch "\(work.path)/ran"
             echo accuracy=1
             exec sleep 60
             """.write(to: work.appendingPathComponent("once.sh"), atomically: true, encoding: .utf8)
@@ -389,12 +389,13 @@ struct SlurmTwoNodeTests {
         let work = Fixtures.temporaryDirectory()
         try FileManager.default.createDirectory(at: work.appendingPathComponent("held"), withIntermediateDirectories: true)
         try """
-            touch "held/$CUDA_VISIBLE_DEVICES-$1"
+            held="\(work.path)/held"
+            touch "$held/$CUDA_VISIBLE_DEVICES-$1"
             sleep 0.3
-            echo "accuracy=$(ls held | grep -c "^$CUDA_VISIBLE_DEVICES-")"
-            echo "running=$(ls held | wc -l)"
-            echo "device=$CUDA_VISIBLE_DEVICES" > "device-$1"
-            rm "held/$CUDA_VISIBLE_DEVICES-$1"
+            echo "accuracy=$(ls "$held" | grep -c "^$CUDA_VISIBLE_DEVICES-")"
+            echo "running=$(ls "$held" | wc -l)"
+            echo "device=$CUDA_VISIBLE_DEVICES" > "\(work.path)/device-$1"
+            rm "$held/$CUDA_VISIBLE_DEVICES-$1"
             """.write(to: work.appendingPathComponent("gpu.sh"), atomically: true, encoding: .utf8)
         let yaml = SlurmSweep.job(command: "sh gpu.sh ${{search_space.v}}", values: "v: {type: randint, upper: 1000}",
                                   limits: "max_total_trials: 12, max_concurrent_trials: 8", extra: "sampling_algorithm: {type: random, seed: 1}")

@@ -89,7 +89,8 @@ struct ShellInjectionTests {
     func hostileValuesStayLiteral(shape: Shape) throws {
         for value in Self.hostile {
             let configuration = Configuration(names: ["v"], values: [.string(value)])
-            let command = try renderCommand(shape.template, configuration: configuration, inputs: [:], outputs: [:])
+            let command = try renderCommand(shape.template, configuration: configuration, inputs: [:], outputs: [:],
+                                            appendArguments: shape.name == "v1 style (appended)")
             let run = try Self.runShell(command)
             #expect(run.created.isEmpty, "\(shape): value \(value.debugDescription) created \(run.created) via \(command.debugDescription)")
             #expect(run.output == shape.expected(value), "\(shape): value \(value.debugDescription) via \(command.debugDescription)")

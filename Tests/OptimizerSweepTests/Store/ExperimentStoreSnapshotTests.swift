@@ -18,9 +18,10 @@ struct ExperimentStoreSnapshotTests {
         try store.setCodeSnapshot(record)
         let overrides = SweepOverrides(code: "/local/code", inputs: [.init(name: "b", value: "/x/b.csv"), .init(name: "a", value: "1")])
         try store.setOverrides(overrides)
-        let reopened = try ExperimentStore.open(existing: directory)
-        #expect(try reopened.codeSnapshot() == record)
-        #expect(try reopened.overrides() == overrides)
+        let readOnly = try ExperimentStore.open(existing: directory)
+        #expect(try readOnly.codeSnapshot() == record)
+        #expect(try readOnly.overrides() == overrides)
+        let reopened = try ExperimentStore(directory: directory)
         try reopened.setOverrides(SweepOverrides())
         #expect(try reopened.overrides().isEmpty)
     }
