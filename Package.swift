@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "Optimizer", targets: ["Optimizer"]),
         .library(name: "OptimizerNumerics", targets: ["OptimizerNumerics"]),
         .library(name: "OptimizerSweep", targets: ["OptimizerSweep"]),
+        // The reference problems (Branin, Hartmann, Ackley, …) for people benchmarking samplers.
+        .library(name: "OptimizerBenchmarks", targets: ["OptimizerBenchmarks"]),
         .executable(name: "hdbench", targets: ["hdbench"]),
     ],
     dependencies: [

@@ -19,6 +19,7 @@ let package = Package(
             name: "SuggestSpeed",
             dependencies: [
                 .product(name: "Optimizer", package: rootPackage),
+                .product(name: "OptimizerBenchmarks", package: rootPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/SuggestSpeed",

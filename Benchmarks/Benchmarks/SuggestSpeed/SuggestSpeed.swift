@@ -4,6 +4,7 @@
 // Every run prints the BLAS build and thread count.
 import Benchmark
 import Optimizer
+import OptimizerBenchmarks
 
 let benchmarks: @Sendable () -> Void = {
     BLAS.setThreadCount(1)
