@@ -12,6 +12,7 @@ binary=${1:-.build/release/hdbench}
 trials=${2:-300}
 concurrency=${3:-8}
 work=$(mktemp -d)
+chmod 755 "$work"   # munged runs as its own user and must reach its folder
 trap 'rm -rf "$work"' EXIT
 
 cat > "$work/job.yml" <<EOF

@@ -417,3 +417,34 @@ struct SlurmTwoNodeTests {
         #expect(Set(devices) == ["device=0\n", "device=1\n"])
     }
 }
+
+extension LocalSchedulingTests {
+    /// No reachable Slurm controller: one message naming the command and its error, exit 2,
+    /// before any trial is counted.
+    @Test("--executor slurm without a reachable cluster: one line naming squeue, exit 2, no trial")
+    func unreachableCluster() async throws {
+        let work = Fixtures.temporaryDirectory()
+        let yaml = SlurmSweep.job(command: "echo accuracy=${{search_space.v}}", values: "v: {type: choice, values: [1]}",
+                                  limits: "max_total_trials: 1", extra: "sampling_algorithm: grid")
+        try yaml.write(to: work.appendingPathComponent("job.yml"), atomically: true, encoding: .utf8)
+        let bogus = work.appendingPathComponent("slurm.conf")
+        try "ClusterName=none\nSlurmctldHost=localhost\nSlurmctldPort=1\n".write(to: bogus, atomically: true, encoding: .utf8)
+        let output = work.appendingPathComponent("out.txt")
+        let process = Process()
+        let executable = try #require(HDBenchBinary.executable as URL?)
+        process.executableURL = executable
+        process.arguments = ["sweep", "job.yml", "--executor", "slurm", "--experiment-dir", work.appendingPathComponent("exp").path]
+        process.currentDirectoryURL = work
+        process.environment = ProcessInfo.processInfo.environment.merging(["SLURM_CONF": bogus.path]) { $1 }
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        try await process.runToExit()
+        let printed = try String(contentsOf: output, encoding: .utf8)
+        #expect(process.terminationStatus == 2, "\(printed)")
+        #expect(printed.contains("--executor slurm: squeue failed"), "\(printed)")
+        let trials = (try? ExperimentStore.open(existing: work.appendingPathComponent("exp")).trials()) ?? []
+        #expect(trials.isEmpty)
+    }
+}
