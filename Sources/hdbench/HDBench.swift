@@ -20,6 +20,9 @@ enum Entry {
         } catch let error as ExperimentStoreError where error.exitCode != 1 {
             printToStandardError("Error: \(error)")
             HDBench.exit(withError: ExitCode(error.exitCode))
+        } catch let error as CLIError where error.exitCode != 1 {
+            printToStandardError("Error: \(error)")
+            HDBench.exit(withError: ExitCode(error.exitCode))
         } catch {
             HDBench.exit(withError: error)
         }

@@ -166,7 +166,7 @@ struct SweepCommand: AsyncParsableCommand {
             do {
                 try slurm.checkAvailable()
             } catch {
-                throw CLIError("--executor slurm: \(error)")
+                throw CLIError("--executor slurm: \(error)", exitCode: 2)
             }
             trialExecutor = slurm
         }
@@ -304,7 +304,12 @@ enum Format {
 /// A user-facing error: one readable line, non-zero exit.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// 1 by default; 2 for input the command cannot use (as for an invalid YAML).
+    let exitCode: Int32
+    init(_ description: String, exitCode: Int32 = 1) {
+        self.description = description
+        self.exitCode = exitCode
+    }
 }
 
 func flushOutput() {

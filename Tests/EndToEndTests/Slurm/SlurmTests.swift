@@ -421,7 +421,7 @@ struct SlurmTwoNodeTests {
 extension LocalSchedulingTests {
     /// No reachable Slurm controller: one message naming the command and its error, exit 2,
     /// before any trial is counted.
-    @Test("--executor slurm without a reachable cluster: one line naming squeue, exit 2, no trial")
+    @Test("--executor slurm without a reachable cluster: one line naming sinfo and its error, exit 2, no trial")
     func unreachableCluster() async throws {
         let work = Fixtures.temporaryDirectory()
         let yaml = SlurmSweep.job(command: "echo accuracy=${{search_space.v}}", values: "v: {type: choice, values: [1]}",
@@ -443,7 +443,7 @@ extension LocalSchedulingTests {
         try await process.runToExit()
         let printed = try String(contentsOf: output, encoding: .utf8)
         #expect(process.terminationStatus == 2, "\(printed)")
-        #expect(printed.contains("--executor slurm: squeue failed"), "\(printed)")
+        #expect(printed.contains("--executor slurm: sinfo failed") && printed.contains("Unable to contact slurm controller"), "\(printed)")
         let trials = (try? ExperimentStore.open(existing: work.appendingPathComponent("exp")).trials()) ?? []
         #expect(trials.isEmpty)
     }

@@ -72,15 +72,14 @@ public final class SlurmExecutor: TrialExecutor {
         self.configuration = configuration
     }
 
-    /// Checks that `sbatch` and `squeue` run and the controller answers, before any trial
-    /// is counted.
+    /// Checks that the Slurm client runs and the controller answers (`sinfo` lists the
+    /// partitions), before any trial is counted.
     /// - Throws: ``Unavailable`` naming the command and its error output.
     public func checkAvailable() throws {
-        let result = try Self.run(["squeue", "-h", "-o", "%i", "-j", "0"], environment: ProcessInfo.processInfo.environment)
-        // squeue -j 0 answers "Invalid job id" (exit 1) when the controller is reachable; a
-        // missing controller says "Unable to contact slurm controller".
-        if result.status != 0 && !result.errors.contains("Invalid job id") {
-            throw Unavailable(description: "squeue failed (exit \(result.status)): \(result.errors.trimmingCharacters(in: .whitespacesAndNewlines))")
+        let result = try Self.run(["sinfo", "-h", "-o", "%P"], environment: ProcessInfo.processInfo.environment)
+        if result.status != 0 {
+            let detail = result.errors.split(separator: "\n").last.map(String.init) ?? "no output"
+            throw Unavailable(description: "sinfo failed (exit \(result.status)): \(detail.trimmingCharacters(in: .whitespaces))")
         }
     }
 
