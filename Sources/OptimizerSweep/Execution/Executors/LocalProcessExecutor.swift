@@ -46,6 +46,7 @@ public final class LocalProcessExecutor: TrialExecutor {
     private let trials = Mutex<[pid_t: Running]>([:])
     /// Every marker ever started (for ``shutdown()``).
     private let markers = Mutex<Set<String>>([])
+    private let tableCache = Mutex<(time: ContinuousClock.Instant, table: ProcessTable)?>(nil)
 
     public init(adoptsOrphans: Bool = false) {
         self.adoptsOrphans = adoptsOrphans
@@ -69,7 +70,9 @@ public final class LocalProcessExecutor: TrialExecutor {
     public func poll(_ handles: [TrialHandle]) -> [TrialHandle: TrialExecutionStatus] {
         if adoptsOrphans { reapAnyChild() }
         var statuses: [TrialHandle: TrialExecutionStatus] = [:]
-        var table: ProcessTable?
+        // The marked processes of every trial whose command has ended: one /proc scan.
+        let ended = trials.withLock { known in Set(handles.compactMap { h in pid_t(h.identifier).flatMap { known[$0] }.flatMap { $0.exit == nil ? nil : $0.marker } }) }
+        var marked = ended.isEmpty ? [:] : ProcessTable.read().live(withMarkers: ended)
         for handle in handles {
             guard let process = Self.process(handle) else {
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -81,9 +84,12 @@ public final class LocalProcessExecutor: TrialExecutor {
                 return (known[process.pid]?.exit, known[process.pid]?.marker)
             }
             if let exit {
-                if table == nil { table = ProcessTable.read() }
-                let marked = marker.map { table!.live(withMarker: $0) } ?? []
-                statuses[handle] = .ended(exit, leftovers: process.groupExists || !marked.isEmpty)
+                if let marker, marked[marker] == nil, !ended.contains(marker) {
+                    // Reaped during this poll: not in the scan above.
+                    marked[marker] = ProcessTable.read().live(withMarker: marker)
+                }
+                let leftovers = marker.flatMap { marked[$0] } ?? []
+                statuses[handle] = .ended(exit, leftovers: process.groupExists || !leftovers.isEmpty)
             } else if !process.groupExists {
                 // Neither reaped nor alive: someone else collected it.
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -111,9 +117,8 @@ public final class LocalProcessExecutor: TrialExecutor {
 
     public func shutdown() {
         let all = markers.withLock { $0 }
-        let table = ProcessTable.read()
-        for marker in all {
-            for pid in table.live(withMarker: marker) { Glibc.kill(pid, SIGKILL) }
+        for pids in ProcessTable.read().live(withMarkers: all).values {
+            for pid in pids { Glibc.kill(pid, SIGKILL) }
         }
         let watchers = trials.withLock { known in known.values.compactMap(\.watcher) }
         for watcher in watchers { Self.endWatcher(watcher) }
@@ -132,8 +137,21 @@ public final class LocalProcessExecutor: TrialExecutor {
         guard let process = Self.process(handle) else { return }
         process.signalGroup(signal)
         if let marker = trials.withLock({ $0[process.pid]?.marker }) {
-            for pid in ProcessTable.read().live(withMarker: marker) { Glibc.kill(pid, signal) }
+            for pid in recentTable().live(withMarker: marker) { Glibc.kill(pid, signal) }
         }
+    }
+
+    /// A `/proc` snapshot at most 20 ms old: cancelling many trials at once (the sweep's
+    /// timeout) scans the process table once, not once per trial. A process started since is
+    /// in the trial's group, which is signalled directly.
+    private func recentTable() -> ProcessTable {
+        let now = ContinuousClock.now
+        if let cached = tableCache.withLock({ cache in cache.flatMap { now - $0.time < .milliseconds(20) ? $0.table : nil } }) {
+            return cached
+        }
+        let table = ProcessTable.read()
+        tableCache.withLock { $0 = (now, table) }
+        return table
     }
 
     /// Collects every exited child; a trial leader's status is kept for its next poll.
@@ -188,8 +206,8 @@ public final class LocalProcessExecutor: TrialExecutor {
 }
 
 /// A snapshot of `/proc`: pid, parent, state and, read lazily, environment.
-struct ProcessTable {
-    struct Entry {
+struct ProcessTable: Sendable {
+    struct Entry: Sendable {
         var pid: pid_t
         var state: Character
     }
@@ -216,10 +234,31 @@ struct ProcessTable {
 
     /// Live (not zombie) processes whose environment contains `marker`.
     func live(withMarker marker: String) -> [pid_t] {
-        let needle = Array(marker.utf8)
-        return entries.filter { $0.state != "Z" && $0.state != "X" }.compactMap { entry in
-            guard let environment = FileManager.default.contents(atPath: "/proc/\(entry.pid)/environ") else { return nil }
-            return environment.split(separator: 0).contains { $0.elementsEqual(needle) } ? entry.pid : nil
+        live(withMarkers: [marker])[marker] ?? []
+    }
+
+    /// For each of `markers`, the live processes whose environment contains it; each process's
+    /// environment is read once, whatever the number of markers.
+    func live(withMarkers markers: Set<String>) -> [String: [pid_t]] {
+        guard !markers.isEmpty else { return [:] }
+        var found: [String: [pid_t]] = [:]
+        for entry in entries where entry.state != "Z" && entry.state != "X" {
+            guard let environment = Self.environment(of: entry.pid) else { continue }
+            for variable in environment.split(separator: 0) where variable.first == UInt8(ascii: "H") {
+                let text = String(decoding: variable, as: UTF8.self)
+                if markers.contains(text) { found[text, default: []].append(entry.pid) }
+            }
         }
+        return found
+    }
+
+    /// `/proc/<pid>/environ`, read with one `read` of up to 256 KiB.
+    private static func environment(of pid: pid_t) -> ArraySlice<UInt8>? {
+        let descriptor = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+        return count > 0 ? buffer[0..<count] : nil
     }
 }

@@ -178,10 +178,18 @@ public final class SlurmExecutor: TrialExecutor {
         kill(handle)
     }
 
-    /// The handle with the node the job ran on, once known.
+    /// The handle with the node the job ran on: as its script recorded it (`slurm-node`), else
+    /// as `squeue` last showed it.
     public func located(_ handle: TrialHandle) -> TrialHandle {
         var located = handle
-        if let node = jobs.withLock({ $0[handle.identifier]?.node }), !node.isEmpty { located.host = node }
+        let job = jobs.withLock { $0[handle.identifier] }
+        let recorded = job.flatMap { try? String(contentsOf: $0.folder.appendingPathComponent("slurm-node"), encoding: .utf8) }?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if let node = recorded, !node.isEmpty {
+            located.host = node
+        } else if let node = job?.node, !node.isEmpty {
+            located.host = node
+        }
         return located
     }
 
@@ -224,6 +232,7 @@ public final class SlurmExecutor: TrialExecutor {
           touch "$folder/requeued"
           exit 0
         fi
+        echo "${SLURMD_NODENAME:-}" > "$folder/slurm-node"
         set -m
         /bin/sh -c \(shellQuotedAlways(command)) &
         child=$!
