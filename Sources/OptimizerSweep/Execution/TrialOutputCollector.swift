@@ -226,19 +226,28 @@ struct FileTail: Sendable {
             guard count > 0 else { break }
             offset += off_t(count)
             budget -= count
-            for byte in buffer[0..<count] {
-                if byte == UInt8(ascii: "\n") {
-                    if !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
-                    pending.removeAll(keepingCapacity: true)
-                    discardingOverlongLine = false
-                } else if !discardingOverlongLine {
-                    pending.append(byte)
+            // Split the chunk at newlines (memchr), appending whole runs, not byte by byte.
+            var start = 0
+            while start < count {
+                let newline: Int? = buffer.withUnsafeBufferPointer { bytes in
+                    memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\n")), count - start)
+                        .map { $0.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: bytes.baseAddress!) }
+                }
+                let end = newline ?? count
+                if !discardingOverlongLine {
+                    pending.append(contentsOf: buffer[start..<end])
                     if pending.count > Self.maximumLineLength {
                         problem("a line of \(name) longer than \(Self.maximumLineLength) bytes was ignored")
                         pending.removeAll()
                         discardingOverlongLine = true
                     }
                 }
+                if newline != nil {
+                    if !discardingOverlongLine { lines.append(String(decoding: pending, as: UTF8.self)) }
+                    pending.removeAll(keepingCapacity: true)
+                    discardingOverlongLine = false
+                }
+                start = end + 1
             }
         }
         if final && budget == 0 && hasUnreadBytes {
