@@ -17,7 +17,7 @@
 #   proctrack/pgid     scancel reaches the batch script's whole process group (linuxproc loses
 #                      children re-parented to init; cgroup needs a v1 freezer mount)
 #   batch_sched_delay=0  jobs start on a ~1 s scheduler tick instead of ~3 s
-#   KillWait=2         the SIGTERM → SIGKILL grace of scancel and time limits, short for tests
+#   KillWait=5         the SIGTERM → SIGKILL grace of scancel and time limits, short for tests
 #   no slurmdbd        hdbench records each job's exit status itself (a file in the trial folder)
 set -euo pipefail
 
@@ -96,7 +96,7 @@ SchedulerParameters=batch_sched_delay=0
 MpiDefault=none
 MailProg=/bin/true
 ReturnToService=2
-KillWait=2
+KillWait=5
 MinJobAge=300
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none

@@ -175,10 +175,10 @@ struct SlurmExecutorTests {
             try yaml.write(to: work.appendingPathComponent("\(where_).yml"), atomically: true, encoding: .utf8)
         }
         let local = try await SlurmSweep.run(["sweep", "local.yml", "--experiment-dir", work.appendingPathComponent("local").path,
-                                              "--quiet", "--grace-period", "1"], in: work, cluster: nil)
+                                              "--quiet", "--grace-period", "5"], in: work, cluster: nil)
         #expect(local.status == 0, "\(local.output)")
         let slurm = try await SlurmSweep.run(["sweep", "slurm.yml", "--executor", "slurm", "--experiment-dir",
-                                              work.appendingPathComponent("slurm").path, "--quiet", "--grace-period", "1"],
+                                              work.appendingPathComponent("slurm").path, "--quiet", "--grace-period", "5"],
                                              in: work, cluster: Self.cluster)
         #expect(slurm.status == 0, "\(slurm.output)")
         func stopped(_ name: String) throws -> [Int] {
