@@ -88,6 +88,7 @@ public struct TrialLedger: Sendable {
     /// Records a trial and returns its id.
     ///
     /// - Parameters:
+    ///   - configuration: the values the trial runs.
     ///   - proposal: an earlier proposal index to run again, or `nil` for the next one.
     ///   - state: ``State/pending``, or ``State/running`` for a trial that starts at once.
     /// - Precondition: `proposal`, when given, is an existing proposal index.
@@ -155,7 +156,10 @@ public struct TrialLedger: Sendable {
     /// Ends a trial that is pending or running; a trial that has already ended (stopped by a
     /// policy, say) keeps its state, but still takes `finalValue`.
     ///
-    /// - Parameter finalValue: the value the trial ended with, if it gave one.
+    /// - Parameters:
+    ///   - id: the trial.
+    ///   - state: how it ended (not ``State/pending`` or ``State/running``).
+    ///   - finalValue: the value the trial ended with, if it gave one.
     public mutating func finish(_ id: Int, state: State, finalValue: Double? = nil) {
         precondition(!state.isPending, "TrialLedger.finish: \(state) is not an end state")
         if let finalValue { entries[id].finalValue = finalValue }

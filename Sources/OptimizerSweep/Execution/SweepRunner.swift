@@ -32,10 +32,10 @@ public import Optimizer
 /// offline `azureml.core.Run` module (``AzureMLRunShim``) goes first on `PYTHONPATH`.
 ///
 /// Cancelling a trial (policy stop, `trial_timeout`, sweep `timeout`, ``requestStop(reason:)``)
-/// sends SIGTERM to its process group, waits ``SweepOptions/gracePeriod``, then sends SIGKILL.
-/// When a trial's shell exits but processes it started in the background remain, they are
-/// cancelled the same way: no trial leaves a process behind. On Linux the runner makes its
-/// process a child subreaper so those orphans are reaped here, not left as zombies.
+/// asks the executor to terminate it (SIGTERM to all its processes), waits
+/// ``SweepOptions/gracePeriod``, then to kill it. When a trial's command exits but processes it
+/// started remain, they are cancelled the same way: no trial leaves a process behind (see
+/// ``LocalProcessExecutor`` for how its processes are found and orphans reaped).
 ///
 /// The sampler runs off the loop: a suggestion is computed on a worker thread while the loop
 /// keeps polling, reading metrics, enforcing timeouts and answering ``requestStop(reason:)``,

@@ -25,15 +25,19 @@ import Synchronization
 ///   half a second; `--resume` then reads what the trials wrote meanwhile from their logs.
 /// - Re-attach: never — a process started by a controller that died is not this process's child
 ///   and cannot be waited for. ``discard(_:folder:)`` kills what is left of it.
-/// - ``prepare()`` makes this process a child subreaper (Linux); ``shutdown()`` ends every
-///   process any trial left behind.
+/// - ``prepare()`` makes this process a child subreaper (Linux) when it ``adoptsOrphans``;
+///   ``shutdown()`` ends every process any trial left behind.
 public final class LocalProcessExecutor: TrialExecutor {
     public let name = "local"
-    /// Whether ``poll(_:)`` reaps every exited child of this process (`waitpid(-1)`), not only
-    /// trial process groups. Right for a process that runs nothing else (the `hdbench` command
-    /// line); a program embedding the sweep with children of its own keeps the default `false`,
-    /// and then zombies of trial descendants that left their group are reaped only at
-    /// ``shutdown()`` time… by nobody: it must reap its children itself.
+    /// Whether this process becomes a child subreaper (Linux) in ``prepare()`` and ``poll(_:)``
+    /// reaps every exited child (`waitpid(-1)`), not only trial process groups: then every
+    /// process a trial leaves behind is re-parented here and reaped, none lingers as a zombie.
+    /// Right for a process that runs nothing else (the `hdbench` command line). A program
+    /// embedding the sweep keeps the default `false`: a subreaper inherits *every* orphan below
+    /// it (daemons its other children start included) and must reap them all, which would take
+    /// exit statuses its own child-process code is waiting for. Trial descendants that left
+    /// their group are then re-parented to init, which reaps them; they are still found (by
+    /// their environment) and ended with their trial.
     public let adoptsOrphans: Bool
 
     private struct Running {
@@ -53,7 +57,7 @@ public final class LocalProcessExecutor: TrialExecutor {
     }
 
     public func prepare() {
-        TrialProcess.becomeChildSubreaper()
+        if adoptsOrphans { TrialProcess.becomeChildSubreaper() }
     }
 
     public func start(_ launch: TrialLaunch) throws -> TrialHandle {
@@ -72,7 +76,7 @@ public final class LocalProcessExecutor: TrialExecutor {
         var statuses: [TrialHandle: TrialExecutionStatus] = [:]
         // The marked processes of every trial whose command has ended: one /proc scan.
         let ended = trials.withLock { known in Set(handles.compactMap { h in pid_t(h.identifier).flatMap { known[$0] }.flatMap { $0.exit == nil ? nil : $0.marker } }) }
-        var marked = ended.isEmpty ? [:] : ProcessTable.read().live(withMarkers: ended)
+        var marked = ended.isEmpty ? [:] : ProcessTable.read(subtreeOnly: adoptsOrphans).live(withMarkers: ended)
         for handle in handles {
             guard let process = Self.process(handle) else {
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -86,7 +90,7 @@ public final class LocalProcessExecutor: TrialExecutor {
             if let exit {
                 if let marker, marked[marker] == nil, !ended.contains(marker) {
                     // Reaped during this poll: not in the scan above.
-                    marked[marker] = ProcessTable.read().live(withMarker: marker)
+                    marked[marker] = ProcessTable.read(subtreeOnly: adoptsOrphans).live(withMarker: marker)
                 }
                 let leftovers = marker.flatMap { marked[$0] } ?? []
                 statuses[handle] = .ended(exit, leftovers: process.groupExists || !leftovers.isEmpty)
@@ -112,12 +116,12 @@ public final class LocalProcessExecutor: TrialExecutor {
 
     public func discard(_ handle: TrialHandle, folder: URL) {
         let marker = Self.marker(folder: folder.path)
-        for pid in ProcessTable.read().live(withMarker: marker) { Glibc.kill(pid, SIGKILL) }
+        for pid in ProcessTable.read(subtreeOnly: false).live(withMarker: marker) { Glibc.kill(pid, SIGKILL) }
     }
 
     public func shutdown() {
         let all = markers.withLock { $0 }
-        for pids in ProcessTable.read().live(withMarkers: all).values {
+        for pids in ProcessTable.read(subtreeOnly: adoptsOrphans).live(withMarkers: all).values {
             for pid in pids { Glibc.kill(pid, SIGKILL) }
         }
         let watchers = trials.withLock { known in known.values.compactMap(\.watcher) }
@@ -149,7 +153,7 @@ public final class LocalProcessExecutor: TrialExecutor {
         if let cached = tableCache.withLock({ cache in cache.flatMap { now - $0.time < .milliseconds(20) ? $0.table : nil } }) {
             return cached
         }
-        let table = ProcessTable.read()
+        let table = ProcessTable.read(subtreeOnly: adoptsOrphans)
         tableCache.withLock { $0 = (now, table) }
         return table
     }
@@ -205,16 +209,20 @@ public final class LocalProcessExecutor: TrialExecutor {
     }
 }
 
-/// A snapshot of `/proc`: pid, parent, state and, read lazily, environment.
+/// A snapshot of this process's descendants in `/proc`: pid, parent, state and, read lazily,
+/// environment.
 struct ProcessTable: Sendable {
     struct Entry: Sendable {
         var pid: pid_t
+        var parent: pid_t
         var state: Character
     }
 
     var entries: [Entry]
 
-    static func read() -> ProcessTable {
+    /// - Parameter subtreeOnly: only this process's descendants (the default); `false` for every
+    ///   process (a trial left by a controller that died is no longer below this one).
+    static func read(subtreeOnly: Bool = true) -> ProcessTable {
         #if os(Linux)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return ProcessTable(entries: []) }
         var entries: [Entry] = []
@@ -223,10 +231,21 @@ struct ProcessTable: Sendable {
                   let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard let state = fields.first?.first else { continue }
-            entries.append(Entry(pid: pid, state: state))
+            guard fields.count > 1, let state = fields[0].first, let parent = pid_t(fields[1]) else { continue }
+            entries.append(Entry(pid: pid, parent: parent, state: state))
         }
-        return ProcessTable(entries: entries)
+        guard subtreeOnly else { return ProcessTable(entries: entries) }
+        // Only this process's descendants can be its trials' processes: as child subreaper it
+        // inherits every orphan of theirs. Their environments are the only ones read.
+        var children: [pid_t: [pid_t]] = [:]
+        for entry in entries { children[entry.parent, default: []].append(entry.pid) }
+        var subtree: Set<pid_t> = []
+        var queue = children[getpid()] ?? []
+        while let pid = queue.popLast() {
+            guard subtree.insert(pid).inserted else { continue }
+            queue += children[pid] ?? []
+        }
+        return ProcessTable(entries: entries.filter { subtree.contains($0.pid) })
         #else
         return ProcessTable(entries: [])
         #endif
