@@ -76,7 +76,8 @@ public final class LocalProcessExecutor: TrialExecutor {
         var statuses: [TrialHandle: TrialExecutionStatus] = [:]
         // The marked processes of every trial whose command has ended: one /proc scan.
         let ended = trials.withLock { known in Set(handles.compactMap { h in pid_t(h.identifier).flatMap { known[$0] }.flatMap { $0.exit == nil ? nil : $0.marker } }) }
-        var marked = ended.isEmpty ? [:] : ProcessTable.read(subtreeOnly: adoptsOrphans).live(withMarkers: ended)
+        var table = ended.isEmpty ? nil : ProcessTable.read(subtreeOnly: adoptsOrphans)
+        var marked = table?.live(withMarkers: ended) ?? [:]
         for handle in handles {
             guard let process = Self.process(handle) else {
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -88,12 +89,14 @@ public final class LocalProcessExecutor: TrialExecutor {
                 return (known[process.pid]?.exit, known[process.pid]?.marker)
             }
             if let exit {
-                if let marker, marked[marker] == nil, !ended.contains(marker) {
+                if let marker, !ended.contains(marker) {
                     // Reaped during this poll: not in the scan above.
-                    marked[marker] = ProcessTable.read(subtreeOnly: adoptsOrphans).live(withMarker: marker)
+                    table = ProcessTable.read(subtreeOnly: adoptsOrphans)
+                    marked[marker] = table?.live(withMarker: marker)
                 }
                 let leftovers = marker.flatMap { marked[$0] } ?? []
-                statuses[handle] = .ended(exit, leftovers: process.groupExists || !leftovers.isEmpty)
+                let groupAlive = process.groupExists && (table?.hasLive(inGroup: process.pid) ?? true)
+                statuses[handle] = .ended(exit, leftovers: groupAlive || !leftovers.isEmpty)
             } else if !process.groupExists {
                 // Neither reaped nor alive: someone else collected it.
                 statuses[handle] = .ended(nil, leftovers: false)
@@ -215,7 +218,10 @@ struct ProcessTable: Sendable {
     struct Entry: Sendable {
         var pid: pid_t
         var parent: pid_t
+        var group: pid_t
         var state: Character
+
+        var isLive: Bool { state != "Z" && state != "X" }
     }
 
     var entries: [Entry]
@@ -231,8 +237,8 @@ struct ProcessTable: Sendable {
                   let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 1, let state = fields[0].first, let parent = pid_t(fields[1]) else { continue }
-            entries.append(Entry(pid: pid, parent: parent, state: state))
+            guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { continue }
+            entries.append(Entry(pid: pid, parent: parent, group: group, state: state))
         }
         guard subtreeOnly else { return ProcessTable(entries: entries) }
         // Only this process's descendants can be its trials' processes: as child subreaper it
@@ -251,6 +257,12 @@ struct ProcessTable: Sendable {
         #endif
     }
 
+    /// Whether a live (not zombie) process belongs to process group `group`. Zombies do not
+    /// count: one whose parent is init may wait a while to be reaped, and it runs nothing.
+    func hasLive(inGroup group: pid_t) -> Bool {
+        entries.contains { $0.group == group && $0.isLive }
+    }
+
     /// Live (not zombie) processes whose environment contains `marker`.
     func live(withMarker marker: String) -> [pid_t] {
         live(withMarkers: [marker])[marker] ?? []
@@ -261,7 +273,7 @@ struct ProcessTable: Sendable {
     func live(withMarkers markers: Set<String>) -> [String: [pid_t]] {
         guard !markers.isEmpty else { return [:] }
         var found: [String: [pid_t]] = [:]
-        for entry in entries where entry.state != "Z" && entry.state != "X" {
+        for entry in entries where entry.isLive {
             guard let environment = Self.environment(of: entry.pid) else { continue }
             for variable in environment.split(separator: 0) where variable.first == UInt8(ascii: "H") {
                 let text = String(decoding: variable, as: UTF8.self)
