@@ -93,6 +93,25 @@ public struct CholeskyFactor: Sendable {
         return x
     }
 
+    /// L₁₁⁻¹·B for the leading s×s block L₁₁ of L (s = B's rows ≤ n), which is the Cholesky
+    /// factor of the leading s×s block of K; read in place (leading dimension n), no copy.
+    ///
+    /// - Complexity: s²m flops, one BLAS-3 call.
+    public func solveLeadingTriangular(_ b: Matrix) -> Matrix {
+        let s = b.rows
+        precondition(s <= order, "CholeskyFactor.solveLeadingTriangular: L is \(order)×\(order), B is \(b.rows)×\(b.columns)")
+        var x = b
+        if s == 0 || b.columns == 0 { return x }
+        lower.elements.withUnsafeBufferPointer { pl in
+            x.elements.withUnsafeMutableBufferPointer { px in
+                cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit,
+                            Int32(s), Int32(b.columns), 1, pl.baseAddress, Int32(order),
+                            px.baseAddress, Int32(s))
+            }
+        }
+        return x
+    }
+
     /// K⁻¹ as a full symmetric matrix (`dpotri`, then mirrored).
     ///
     /// - Complexity: 2n³/3 flops.
