@@ -226,10 +226,12 @@ public struct BayesianOptimizer: Sendable {
         let n = observed.rows
         var model: GaussianProcess
         var count: Int
-        if let kept, kept.count == s.factorCount, kept.hyperparameters == hyperparameters {
-            model = kept
-            count = kept.count
+        if let cached = kept, cached.count == s.factorCount, cached.hyperparameters == hyperparameters {
+            model = cached
+            count = cached.count
+            kept = nil  // so the old factor is freed as soon as the first append replaces it
         } else {
+            kept = nil
             // A restored sampler: rebuild the canonical factor from the anchor.
             let anchor = min(s.anchorCount, n)
             model = try GaussianProcess(inputs: observed.rows(0..<anchor), targets: [Double](repeating: 0, count: anchor),

@@ -50,7 +50,7 @@ package struct SpeedBenchmark: Sendable {
         package var coldPeakRSSBytes: Int?
         /// With the sequential phase: one cold suggestion with the large-history path off
         /// (threshold `Int.max`, every suggestion refits and scores every candidate exactly: the
-        /// behaviour before it), timed first in the same process, and its peak resident bytes.
+        /// behaviour before it), timed after the cold ones in the same process, and its peak resident bytes.
         package var baselineSuggestSeconds: Double?
         package var baselinePeakRSSBytes: Int?
         /// The sequential phase, when asked for.
@@ -91,6 +91,30 @@ package struct SpeedBenchmark: Sendable {
         let y = (0..<n).map { -f.evaluate(unitCube: x.row($0)) }
         let clock = ContinuousClock()
 
+        var optimizer = BayesianOptimizer(options: options)
+        var rng = SplitMix64(seed: seed, stream: 1)
+        if warm {
+            let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 999)
+            _ = try optimizer.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &rng)
+        }
+        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = []
+        // Only counts are kept from the last suggestion: holding it would keep its n×n factor alive.
+        var lastFitEvaluations = 0, lastRounds = 0
+        for r in 0..<repeats {
+            let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ UInt64(r) &+ 1)
+            var local = optimizer
+            let start = clock.now
+            let s = try local.suggest(observed: x, values: y, candidates: candidates, warm: warm, using: &rng)
+            totals.append(BayesianOptimizer.seconds(clock.now - start))
+            fits.append(s.fitSeconds)
+            acquisitions.append(s.acquisitionSeconds)
+            lastFitEvaluations = s.fit.runs.map(\.evaluations).reduce(0, +)
+            lastRounds = s.maximum.batchedRounds
+        }
+        let coldPeak = Self.peakRSSBytes()
+        // The baseline is timed after the cold suggestions, so that neither pays the process's
+        // first-touch costs alone; its peak is read after a reset.
+        _ = Self.resetPeakRSS()
         var baselineSeconds: Double?, baselinePeak: Int?
         if sequential > 0 {
             var legacy = options
@@ -102,27 +126,7 @@ package struct SpeedBenchmark: Sendable {
             _ = try baseline.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &baselineRNG)
             baselineSeconds = BayesianOptimizer.seconds(clock.now - start)
             baselinePeak = Self.peakRSSBytes()
-            _ = Self.resetPeakRSS()
         }
-        var optimizer = BayesianOptimizer(options: options)
-        var rng = SplitMix64(seed: seed, stream: 1)
-        if warm {
-            let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 999)
-            _ = try optimizer.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &rng)
-        }
-        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = []
-        var last: BayesianSuggestion?
-        for r in 0..<repeats {
-            let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ UInt64(r) &+ 1)
-            var local = optimizer
-            let start = clock.now
-            let s = try local.suggest(observed: x, values: y, candidates: candidates, warm: warm, using: &rng)
-            totals.append(BayesianOptimizer.seconds(clock.now - start))
-            fits.append(s.fitSeconds)
-            acquisitions.append(s.acquisitionSeconds)
-            last = s
-        }
-        let coldPeak = Self.peakRSSBytes()
         var sequentialResult: Sequential?
         if sequential > 0 {
             sequentialResult = try runSequential(x: x, y: y, function: f)
@@ -133,8 +137,8 @@ package struct SpeedBenchmark: Sendable {
                       fitSecondsMin: fits.min()!, acquisitionSecondsMin: acquisitions.min()!,
                       blas: BLAS.configuration, threads: BLAS.threadCount,
                       dpotrfGflops: Self.dpotrfGflops(n: n, seed: seed), repeats: repeats, warm: warm,
-                      fitEvaluations: last!.fit.runs.map(\.evaluations).reduce(0, +),
-                      acquisitionRounds: last!.maximum.batchedRounds,
+                      fitEvaluations: lastFitEvaluations,
+                      acquisitionRounds: lastRounds,
                       coldPeakRSSBytes: coldPeak, baselineSuggestSeconds: baselineSeconds, baselinePeakRSSBytes: baselinePeak,
                       sequential: sequentialResult)
     }

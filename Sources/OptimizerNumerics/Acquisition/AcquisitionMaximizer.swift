@@ -175,7 +175,7 @@ public enum AcquisitionMaximizer {
         let order: [Int]
         if let rows = options.screeningRows, let bounding = posterior as? any VarianceBoundingPosterior {
             (scores, order) = screen(acquisition, posterior: bounding, points: pool, rows: rows, keep: max(options.restartCount, 1),
-                                     chunkSize: options.screeningChunk)
+                                     chunkSize: options.screeningChunk, boundChunk: max(options.chunkSize, 1))
         } else {
             scores = score(acquisition, posterior: posterior, points: pool, chunkSize: options.chunkSize)
             order = Self.bestFirst(scores, among: Array(scores.indices))
@@ -220,10 +220,19 @@ public enum AcquisitionMaximizer {
     /// those a full pass would pick (up to ties and rounding of the bound). Unscored rows hold
     /// their bound in `scores`.
     static func screen(_ acquisition: ExpectedImprovement, posterior: any VarianceBoundingPosterior, points: Matrix,
-                       rows: Int, keep: Int, chunkSize: Int) -> (scores: [Double], order: [Int]) {
+                       rows: Int, keep: Int, chunkSize: Int, boundChunk: Int) -> (scores: [Double], order: [Int]) {
         let m = points.rows
-        let bound = posterior.predictWithVarianceBound(points, rows: rows)
-        var scores = (0..<m).map { acquisition.value(mean: bound.mean[$0], variance: bound.variance[$0]) }
+        // The bound in chunks of `boundChunk` columns, like ``score(_:posterior:points:chunkSize:)``,
+        // so its n×m kernel block stays small.
+        var scores: [Double] = []
+        scores.reserveCapacity(m)
+        var start = 0
+        while start < m {
+            let end = min(start + boundChunk, m)
+            let bound = posterior.predictWithVarianceBound(points.rows(start..<end), rows: rows)
+            scores += (0..<(end - start)).map { acquisition.value(mean: bound.mean[$0], variance: bound.variance[$0]) }
+            start = end
+        }
         // A NaN bound cannot prune: it is scored exactly first.
         let byBound = (0..<m).sorted { a, b in
             let sa = scores[a].isNaN ? Double.infinity : scores[a], sb = scores[b].isNaN ? Double.infinity : scores[b]

@@ -54,16 +54,18 @@ public struct GaussianProcess: Sendable, VarianceBoundingPosterior {
                      "GaussianProcess: X has d = \(inputs.columns), hyperparameters have d = \(hyperparameters.dimension)")
         try Self.validate(inputs: inputs, targets: targets)
         let kernel = hyperparameters.kernel
-        let base = kernel.covariance(inputs)
         let n = inputs.rows
         let noise = exp(hyperparameters.logNoiseVariance)
         var lastError = LAPACKError.notPositiveDefinite(leadingMinor: 0)
         for rung in Self.jitterLadder {
             let jitter = rung * kernel.signalVariance
-            var k = base
+            // One n×n matrix at a time: K is built for each rung tried (O(n²d), against n³/3 for
+            // the factorisation) rather than copied from a kept one, and handed to the factor,
+            // which overwrites it in place.
+            var k = kernel.covariance(inputs)
             for i in 0..<n { k.elements[i + i * n] += noise + jitter }
             do {
-                let factor = try CholeskyFactor(factoring: k)
+                let factor = try CholeskyFactor(factoring: consume k)
                 self.inputs = inputs
                 self.targets = targets
                 self.hyperparameters = hyperparameters

@@ -21,10 +21,12 @@ public struct CholeskyFactor: Sendable {
     /// - Throws: ``LAPACKError/notPositiveDefinite(leadingMinor:)`` when K is not numerically
     ///   positive definite; ``LAPACKError/nonFiniteInput(routine:)`` when K holds NaN/∞.
     /// - Complexity: n³/3 flops, one LAPACK call.
-    public init(factoring matrix: Matrix) throws(LAPACKError) {
+    /// Pass the matrix with `consume` when it is not needed afterwards: the factor then
+    /// overwrites it in place instead of copying it (no second n×n matrix).
+    public init(factoring matrix: consuming Matrix) throws(LAPACKError) {
         precondition(matrix.rows == matrix.columns, "CholeskyFactor: matrix is \(matrix.rows)×\(matrix.columns), not square")
         let n = matrix.rows
-        var a = matrix
+        var a = consume matrix
         for j in 0..<n {
             for i in j..<n where !a.elements[i + j * n].isFinite { throw .nonFiniteInput(routine: "dpotrf") }
             for i in 0..<j { a.elements[i + j * n] = 0 }
