@@ -99,6 +99,10 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
 /// (which depends on X and θ only, not on the values) is kept and grown one row per new
 /// observation with the O(n²) append, and only α = K⁻¹ỹ is recomputed (O(n²)) for the
 /// re-standardised values. At or below the threshold every suggestion refits as before.
+///
+/// Memory: above the threshold the optimizer keeps the factor between suggestions (n² doubles,
+/// 800 MB at n = 10,000) and briefly holds two during an append; `threshold = Int.max` keeps
+/// nothing and refits every time.
 public struct LargeHistoryOptions: Sendable, Equatable {
     /// The path applies when n > threshold (default 1,000: behaviour up to 1,000 observations
     /// is unchanged). `Int.max` turns it off.

@@ -73,7 +73,8 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// What the surrogate believed when it made a suggestion. Kept small on purpose: holding
     /// the whole ``BayesianSuggestion`` would keep its fitted model (an n×n factor) alive
-    /// between suggestions.
+    /// between suggestions. (Above ``LargeHistoryOptions/threshold`` observations the
+    /// ``optimizer`` does keep one factor, on purpose: the next suggestion grows it.)
     public struct ModelSuggestion: Sendable, Equatable {
         /// The point run, in the unit cube.
         public var point: [Double]
