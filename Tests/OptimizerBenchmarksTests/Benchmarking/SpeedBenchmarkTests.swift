@@ -9,6 +9,9 @@ import Optimizer
     @Test func sequentialSuggestionsAreTimedAndExtendTheFactor() throws {
         var bench = SpeedBenchmark(n: 40, d: 2)
         bench.repeats = 1
+        // `run()` sets the process-wide BLAS thread count; keep it as it is, so tests running
+        // alongside (which compare runs bit for bit) do not see it change under them.
+        bench.threads = BLAS.threadCount
         bench.sequential = 4
         bench.options.largeHistory.threshold = 30
         bench.options.acquisition.candidateCount = 128
