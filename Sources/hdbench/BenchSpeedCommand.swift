@@ -13,7 +13,11 @@ struct BenchSpeedCommand: ParsableCommand {
         Builds a history of N quasi-random observations of Hartmann-6 (d = 6) or Ackley (other d), \
         then times R suggestions from a cold start (or warm with --warm). Prints the median and \
         minimum seconds, the BLAS build and thread count, and dpotrf GFLOP/s at n = N measured in \
-        the same run, as a baseline for ratios.
+        the same run, as a baseline for ratios. With --sequential K, then makes K successive \
+        suggestions on a growing history (each told its value before the next, warm state kept, as a \
+        sweep does) and prints their median seconds and the peak resident set of that phase; it \
+        first times one cold suggestion with the large-history path off (the behaviour before it) \
+        as a baseline in the same process.
         """
     )
 
@@ -23,12 +27,15 @@ struct BenchSpeedCommand: ParsableCommand {
     @Option(help: "Seed of the history and the sampler.") var seed: UInt64 = 0
     @Option(help: "OpenBLAS threads.") var threads: Int = 1
     @Flag(help: "Warm-start the hyperparameter fit from a preceding fit.") var warm = false
+    @Option(help: "After the cold suggestions, K successive suggestions on a growing history (each told its value before the next, warm state kept); 0 = none.")
+    var sequential: Int = 0
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard n >= 1 else { throw ValidationError("--n must be ≥ 1 (got \(n))") }
         guard d >= 1 && d <= 100 else { throw ValidationError("--d must be in 1…100 (got \(d))") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be ≥ 1 (got \(repeats))") }
+        guard sequential >= 0 else { throw ValidationError("--sequential must be ≥ 0 (got \(sequential))") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
     }
 
@@ -38,15 +45,33 @@ struct BenchSpeedCommand: ParsableCommand {
         bench.seed = seed
         bench.threads = threads
         bench.warm = warm
+        bench.sequential = sequential
         let r = try bench.run()
         if json {
-            let object: [String: Any] = [
+            var object: [String: Any] = [
                 "n": r.n, "d": r.d, "fit_seconds": r.fitSeconds, "acquisition_seconds": r.acquisitionSeconds,
                 "suggest_seconds": r.suggestSeconds, "suggest_seconds_min": r.suggestSecondsMin,
                 "blas": r.blas, "threads": r.threads, "dpotrf_gflops": r.dpotrfGflops,
                 "function": r.function, "warm": r.warm, "repeats": r.repeats,
                 "fit_evaluations": r.fitEvaluations, "acquisition_rounds": r.acquisitionRounds,
             ]
+            if let peak = r.coldPeakRSSBytes { object["cold_peak_rss_bytes"] = peak }
+            if let b = r.baselineSuggestSeconds { object["baseline_suggest_seconds"] = b }
+            if let peak = r.baselinePeakRSSBytes { object["baseline_peak_rss_bytes"] = peak }
+            if let q = r.sequential {
+                object["sequential"] = q.count
+                object["sequential_suggest_seconds"] = q.suggestSeconds
+                object["sequential_suggest_seconds_mean"] = q.suggestSecondsMean
+                object["sequential_suggest_seconds_max"] = q.suggestSecondsMax
+                object["sequential_fit_seconds"] = q.fitSecondsMedian
+                object["sequential_acquisition_seconds"] = q.acquisitionSecondsMedian
+                object["sequential_exactly_scored"] = q.exactlyScoredMedian
+                object["sequential_acquisition_rounds"] = q.acquisitionRoundsMedian
+                object["sequential_refits"] = q.refits
+                object["sequential_extensions"] = q.extensions
+                object["sequential_reanchors"] = q.reanchors
+                if let peak = q.peakRSSBytes { object["peak_rss_bytes"] = peak }
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
@@ -56,6 +81,15 @@ struct BenchSpeedCommand: ParsableCommand {
             print("fit         \(fmt(r.fitSeconds))s  \(fmt(r.fitSecondsMin))s   (\(r.fitEvaluations) likelihood evaluations)")
             print("acquisition \(fmt(r.acquisitionSeconds))s  \(fmt(r.acquisitionSecondsMin))s   (\(r.acquisitionRounds) batched rounds)")
             print("suggest     \(fmt(r.suggestSeconds))s  \(fmt(r.suggestSecondsMin))s")
+            if let peak = r.coldPeakRSSBytes { print("cold peak RSS \(peak / 1_048_576) MiB") }
+            if let b = r.baselineSuggestSeconds {
+                print("baseline    \(fmt(b))s  one cold suggestion with the large-history path off (before it), peak RSS \(r.baselinePeakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "?")")
+            }
+            if let q = r.sequential {
+                print("sequential  \(q.count) suggestions: median \(fmt(q.suggestSeconds))s  mean \(fmt(q.suggestSecondsMean))s  max \(fmt(q.suggestSecondsMax))s")
+                print("            fit \(fmt(q.fitSecondsMedian))s  acquisition \(fmt(q.acquisitionSecondsMedian))s (medians; \(Int(q.exactlyScoredMedian)) candidates scored exactly, \(Int(q.acquisitionRoundsMedian)) gradient rounds); refits \(q.refits), extensions \(q.extensions), re-anchors \(q.reanchors)")
+                print("            peak RSS \(q.peakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "not measurable here")")
+            }
         }
     }
 

@@ -87,8 +87,85 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     /// measurements are in <doc:DecisionLog#Incumbent-shrinkage>; the equations in
     /// <doc:BayesianCore#Incumbent>.
     public var incumbentShrinkage = 0.75
+    /// Large histories: when hyperparameters are refitted, and the factor reused in between
+    /// (<doc:DecisionLog#Large-histories>).
+    public var largeHistory = LargeHistoryOptions()
 
     public init() {}
+}
+
+/// The large-history path of ``BayesianOptimizer``. Above ``threshold`` observations the
+/// hyperparameters θ are refitted only on a schedule; between refits the Cholesky factor of K
+/// (which depends on X and θ only, not on the values) is kept and grown one row per new
+/// observation with the O(n²) append, and only α = K⁻¹ỹ is recomputed (O(n²)) for the
+/// re-standardised values. At or below the threshold every suggestion refits as before.
+///
+/// Memory: above the threshold the optimizer keeps the factor between suggestions (n² doubles,
+/// 800 MB at n = 10,000) and briefly holds two during an append; `threshold = Int.max` keeps
+/// nothing and refits every time.
+public struct LargeHistoryOptions: Sendable, Equatable {
+    /// The path applies when n > threshold (default 1,000: behaviour up to 1,000 observations
+    /// is unchanged). `Int.max` turns it off.
+    public var threshold = 1000
+    /// Refit when n has grown by this factor since the last refit (default 1.2: 20 %).
+    public var refitGrowth = 1.2
+    /// Refit after this many suggestions on the kept factor, however slowly n grows (default 200).
+    public var refitEvery = 200
+    /// Above the threshold, candidates are screened with a variance bound from this many
+    /// observations before the exact variance solves
+    /// (``AcquisitionMaximizerOptions/screeningRows``; `nil`: no screening).
+    public var screeningRows: Int? = 1000
+
+    public init() {}
+}
+
+/// Where the large-history path stands (``LargeHistoryOptions``); saved in ``SamplerState`` so
+/// a restored sampler makes the same decisions and rebuilds the same factor.
+///
+/// The factor is defined canonically, so that it can be rebuilt bit for bit without being
+/// stored: L = chol(K(X[0..<anchorCount])) with the jitter ladder, then one O(n²) append per
+/// row anchorCount, anchorCount + 1, …, factorCount − 1, in history order. The kept factor is
+/// only a cache of that definition.
+public struct RefitSchedule: Sendable, Hashable {
+    /// n at the last hyperparameter refit.
+    public var refitCount: Int
+    /// Suggestions made on the kept factor since that refit.
+    public var suggestionsSinceRefit: Int
+    /// Rows factorised in one `dpotrf` (the refit, or the last fallback refactorisation).
+    public var anchorCount: Int
+    /// Rows in the factor after the last suggestion.
+    public var factorCount: Int
+    /// ``BayesianOptimizer/fingerprint(_:rows:)`` of X[0..<factorCount]: when the next X does not
+    /// start with the same rows (a trial finished out of order), the factor is re-anchored.
+    public var fingerprint: Double
+
+    public init(refitCount: Int, suggestionsSinceRefit: Int, anchorCount: Int, factorCount: Int, fingerprint: Double) {
+        self.refitCount = refitCount
+        self.suggestionsSinceRefit = suggestionsSinceRefit
+        self.anchorCount = anchorCount
+        self.factorCount = factorCount
+        self.fingerprint = fingerprint
+    }
+
+    /// What the next suggestion at n observations does.
+    public enum Decision: Sendable, Hashable {
+        /// Fit θ (warm-started), factor all n rows.
+        case refit
+        /// Keep θ and the factor, append rows factorCount..<n.
+        case extend
+        /// Keep θ, factor all n rows afresh (the kept rows are no longer a prefix of X).
+        case reanchor
+    }
+
+    /// The schedule's decision for n observations whose first `factorCount` rows have
+    /// fingerprint `prefixFingerprint` (nil when n < factorCount).
+    public func decision(n: Int, prefixFingerprint: Double?, options: LargeHistoryOptions) -> Decision {
+        if n < refitCount || Double(n) >= Double(refitCount) * options.refitGrowth || suggestionsSinceRefit >= options.refitEvery {
+            return .refit
+        }
+        guard let prefixFingerprint, prefixFingerprint == fingerprint else { return .reanchor }
+        return .extend
+    }
 }
 
 /// One suggestion and how it was made.
@@ -111,6 +188,8 @@ public struct BayesianSuggestion: Sendable {
     public var fit: GaussianProcessFit
     /// The maximiser's details.
     public var maximum: AcquisitionMaximum
+    /// The large-history path's decision, `nil` at n ≤ ``LargeHistoryOptions/threshold``.
+    public var decision: RefitSchedule.Decision?
 }
 
 /// The Bayesian optimisation step on the unit cube: fit a Matérn-5/2 ARD GP to standardised
@@ -122,9 +201,57 @@ public struct BayesianOptimizer: Sendable {
     public var options: BayesianOptimizerOptions
     /// The previous fit's hyperparameters, used as a warm start when the dimension matches.
     public var lastHyperparameters: GaussianProcessHyperparameters?
+    /// The large-history schedule (`nil` until a suggestion at n > threshold).
+    public var schedule: RefitSchedule?
+    /// The kept model on X[0..<schedule.factorCount] with θ = ``lastHyperparameters``: a cache
+    /// of the factor ``RefitSchedule`` defines (one n×n matrix), never saved; rebuilt when absent.
+    private var kept: GaussianProcess?
 
     public init(options: BayesianOptimizerOptions = .init()) {
         self.options = options
+    }
+
+    /// A deterministic summary of X[0..<rows] (a weighted sum of its coordinates): equal
+    /// fingerprints are taken to mean equal rows. O(rows·d).
+    public static func fingerprint(_ x: Matrix, rows: Int) -> Double {
+        var s = 0.0
+        for j in 0..<x.columns {
+            let w = 1 + Double(j) * 0.618_033_988_749_895
+            for i in 0..<rows { s += x.elements[i + j * x.rows] * w * Double(i % 1021 + 1) }
+        }
+        return s
+    }
+
+    /// The model on all n rows of X with θ, built as ``RefitSchedule`` defines it (from `kept`
+    /// when that is a prefix, otherwise rebuilt from the anchor) and conditioned on `targets`.
+    /// Updates `schedule` (anchor after a fallback refactorisation, factor count, fingerprint).
+    private mutating func extendKept(observed: Matrix, targets: [Double], hyperparameters: GaussianProcessHyperparameters,
+                                     schedule s: inout RefitSchedule) throws(GaussianProcessError) -> GaussianProcess {
+        let n = observed.rows
+        var model: GaussianProcess
+        var count: Int
+        if let cached = kept, cached.count == s.factorCount, cached.hyperparameters == hyperparameters {
+            model = cached
+            count = cached.count
+            kept = nil  // so the old factor is freed as soon as the first append replaces it
+        } else {
+            kept = nil
+            // A restored sampler: rebuild the canonical factor from the anchor.
+            let anchor = min(s.anchorCount, n)
+            model = try GaussianProcess(inputs: observed.rows(0..<anchor), targets: [Double](repeating: 0, count: anchor),
+                                        hyperparameters: hyperparameters)
+            count = anchor
+        }
+        while count < n {
+            let step = try model.appendingReportingRefactor(inputs: observed.rows(count..<(count + 1)), targets: [0])
+            model = step.model
+            count += 1
+            if step.refactored { s.anchorCount = count }
+        }
+        s.factorCount = n
+        s.fingerprint = Self.fingerprint(observed, rows: n)
+        kept = model
+        return try model.retargeted(targets)
     }
 
     /// Suggests the next point.
@@ -155,8 +282,45 @@ public struct BayesianOptimizer: Sendable {
         // at the worst observation (n ≥ 1, so min() exists).
         let shift = options.priorMean == .worstObserved ? (values.min()! - mean) / sd : 0
         let standardised = values.map { ($0 - mean) / sd - shift }
-        let fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
+        let fit: GaussianProcessFit
+        var decision: RefitSchedule.Decision?
+        if n <= options.largeHistory.threshold {
+            schedule = nil
+            kept = nil
+            fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
                                           warmStart: warm ? lastHyperparameters : nil, using: &rng)
+        } else {
+            var next = schedule
+            if warm, let theta = lastHyperparameters, theta.dimension == observed.columns, var s = schedule {
+                let prefix = s.factorCount <= n ? Self.fingerprint(observed, rows: s.factorCount) : nil
+                decision = s.decision(n: n, prefixFingerprint: prefix, options: options.largeHistory)
+                if decision != .refit {
+                    if decision == .reanchor {
+                        s.anchorCount = n
+                        kept = nil
+                    }
+                    s.suggestionsSinceRefit += 1
+                    let model = try extendKept(observed: observed, targets: standardised, hyperparameters: theta, schedule: &s)
+                    fit = GaussianProcessFit(model: model, runs: [], fitPoints: 0, fallbackReason: nil)
+                    next = s
+                } else {
+                    kept = nil  // release the old factor before the new one is built
+                    fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
+                                                  warmStart: lastHyperparameters, using: &rng)
+                }
+            } else {
+                decision = .refit
+                kept = nil
+                fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
+                                              warmStart: warm ? lastHyperparameters : nil, using: &rng)
+            }
+            if decision == .refit {
+                next = RefitSchedule(refitCount: n, suggestionsSinceRefit: 0, anchorCount: n, factorCount: n,
+                                     fingerprint: Self.fingerprint(observed, rows: n))
+                kept = fit.model
+            }
+            schedule = next
+        }
         lastHyperparameters = fit.model.hyperparameters
         var model = fit.model
         if let pending, pending.rows > 0, options.pendingStrategy == .krigingBeliever {
@@ -173,13 +337,17 @@ public struct BayesianOptimizer: Sendable {
         let ei = ExpectedImprovement(incumbent: incumbent, isLogarithmic: options.logExpectedImprovement)
         // The incumbent always starts one L-BFGS-B run, so the acquisition is refined next to
         // the best observation as well as at the best quasi-random candidates.
+        var acquisitionOptions = options.acquisition
+        if n > options.largeHistory.threshold, acquisitionOptions.screeningRows == nil {
+            acquisitionOptions.screeningRows = options.largeHistory.screeningRows
+        }
         let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
                                                     extraStarts: observed.rows(best..<(best + 1)), discrete: discrete,
-                                                    options: options.acquisition)
+                                                    options: acquisitionOptions)
         return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value, incumbent: incumbent,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
-                                  fit: fit, maximum: maximum)
+                                  fit: fit, maximum: maximum, decision: decision)
     }
 
     package static func seconds(_ d: Duration) -> Double {

@@ -20,7 +20,9 @@ import Foundation
 /// - Degrade, never die: if the surrogate cannot be fitted, the suggestion is a random draw and
 ///   carries a ``SamplerDiagnostic/Kind/fallback`` diagnostic saying why.
 /// - State: the Gaussian process's warm start (``BayesianOptimizer/lastHyperparameters``) is
-///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``.
+///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``;
+///   above 1,000 observations also the refit schedule (``RefitSchedule``), from which a
+///   restored sampler rebuilds the kept factor bit for bit.
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``,
 ///   <doc:HyperDriveSemantics#Extensions-beyond-Azure>) enter the surrogate as
 ///   ``partialObservations`` says.
@@ -71,7 +73,8 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// What the surrogate believed when it made a suggestion. Kept small on purpose: holding
     /// the whole ``BayesianSuggestion`` would keep its fitted model (an n×n factor) alive
-    /// between suggestions.
+    /// between suggestions. (Above ``LargeHistoryOptions/threshold`` observations the
+    /// ``optimizer`` does keep one factor, on purpose: the next suggestion grows it.)
     public struct ModelSuggestion: Sendable, Equatable {
         /// The point run, in the unit cube.
         public var point: [Double]
@@ -173,7 +176,12 @@ public struct BayesianSampler: Sampler {
     /// before the first fit.
     public var state: SamplerState? {
         guard let h = optimizer.lastHyperparameters else { return nil }
-        return SamplerState(vectors: [SamplerState.warmStartKey: h.logLengthScales + [h.logSignalVariance, h.logNoiseVariance]])
+        var vectors = [SamplerState.warmStartKey: h.logLengthScales + [h.logSignalVariance, h.logNoiseVariance]]
+        if let s = optimizer.schedule {
+            vectors[SamplerState.refitScheduleKey] = [Double(s.refitCount), Double(s.suggestionsSinceRefit), Double(s.anchorCount),
+                                                      Double(s.factorCount), s.fingerprint]
+        }
+        return SamplerState(vectors: vectors)
     }
 
     /// Puts back a warm start saved from ``Suggestion/state``.
@@ -187,6 +195,15 @@ public struct BayesianSampler: Sampler {
         }
         optimizer.lastHyperparameters = GaussianProcessHyperparameters(
             logLengthScales: Array(v.prefix(encoding.dimension)), logSignalVariance: v[v.count - 2], logNoiseVariance: v[v.count - 1])
+        optimizer.schedule = nil
+        if let r = state.vectors[SamplerState.refitScheduleKey] {
+            let counts = r.prefix(4)
+            guard r.count == 5, r.allSatisfy(\.isFinite), counts.allSatisfy({ $0 >= 0 && $0 <= 1e15 && $0 == $0.rounded() }) else {
+                throw ConfigurationError(path: "sampler state", message: "the stored refit schedule must be 4 non-negative whole numbers and a finite fingerprint (got \(r.count) values)")
+            }
+            optimizer.schedule = RefitSchedule(refitCount: Int(r[0]), suggestionsSinceRefit: Int(r[1]), anchorCount: Int(r[2]),
+                                               factorCount: Int(r[3]), fingerprint: r[4])
+        }
     }
 
     /// One line about the fit behind a model suggestion: data, hyperparameters, acquisition.

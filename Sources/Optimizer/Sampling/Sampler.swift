@@ -111,6 +111,9 @@ public struct SamplerState: Sendable, Hashable, Codable {
     /// The Bayesian sampler's warm start: log length-scales, then log signal variance, then
     /// log noise variance.
     public static let warmStartKey = "gaussian_process.warm_start"
+    /// The Bayesian sampler's large-history schedule (``RefitSchedule``): n at the last refit,
+    /// suggestions since, anchor rows, factor rows, fingerprint of the factor's rows.
+    public static let refitScheduleKey = "gaussian_process.refit_schedule"
 
     public var vectors: [String: [Double]]
 

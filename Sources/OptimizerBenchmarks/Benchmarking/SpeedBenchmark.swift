@@ -17,6 +17,9 @@ package struct SpeedBenchmark: Sendable {
     /// OpenBLAS threads for the run.
     package var threads = 1
     package var options = BayesianOptimizerOptions()
+    /// Successive suggestions after the cold ones, each told its result before the next (as a
+    /// sweep at concurrency 1 does); 0 = none.
+    package var sequential = 0
 
     package init(n: Int, d: Int) {
         self.n = n
@@ -43,6 +46,38 @@ package struct SpeedBenchmark: Sendable {
         package var fitEvaluations: Int
         /// Batched rounds of the acquisition's gradient phase in the last suggestion.
         package var acquisitionRounds: Int
+        /// Peak resident bytes over the history and the cold suggestions (`VmHWM`).
+        package var coldPeakRSSBytes: Int?
+        /// With the sequential phase: one cold suggestion with the large-history path off
+        /// (threshold `Int.max`, every suggestion refits and scores every candidate exactly: the
+        /// behaviour before it), timed after the cold ones in the same process, and its peak resident bytes.
+        package var baselineSuggestSeconds: Double?
+        package var baselinePeakRSSBytes: Int?
+        /// The sequential phase, when asked for.
+        package var sequential: Sequential?
+    }
+
+    /// K successive suggestions on a growing history, warm state kept between them.
+    package struct Sequential: Sendable, Codable {
+        package var count: Int
+        /// Median wall seconds per suggestion (excluding the untimed first one at n, which
+        /// fits hyperparameters as a sweep's first suggestion would).
+        package var suggestSeconds: Double
+        package var suggestSecondsMean: Double
+        package var suggestSecondsMax: Double
+        package var fitSecondsMedian: Double
+        package var acquisitionSecondsMedian: Double
+        /// Candidates scored exactly (median), of `candidateCount`.
+        package var exactlyScoredMedian: Double
+        /// Batched gradient rounds (median).
+        package var acquisitionRoundsMedian: Double
+        /// How many of the K suggestions refitted θ, kept and extended the factor, re-anchored it.
+        package var refits: Int
+        package var extensions: Int
+        package var reanchors: Int
+        /// Peak resident bytes during the sequential phase (the kernel's high-water mark reset
+        /// before it through /proc/self/clear_refs; nil where that is not possible).
+        package var peakRSSBytes: Int?
     }
 
     /// The function whose history is used: Hartmann-6 when d = 6, otherwise Ackley in d dimensions.
@@ -63,7 +98,8 @@ package struct SpeedBenchmark: Sendable {
             _ = try optimizer.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &rng)
         }
         var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = []
-        var last: BayesianSuggestion?
+        // Only counts are kept from the last suggestion: holding it would keep its n×n factor alive.
+        var lastFitEvaluations = 0, lastRounds = 0
         for r in 0..<repeats {
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ UInt64(r) &+ 1)
             var local = optimizer
@@ -72,7 +108,28 @@ package struct SpeedBenchmark: Sendable {
             totals.append(BayesianOptimizer.seconds(clock.now - start))
             fits.append(s.fitSeconds)
             acquisitions.append(s.acquisitionSeconds)
-            last = s
+            lastFitEvaluations = s.fit.runs.map(\.evaluations).reduce(0, +)
+            lastRounds = s.maximum.batchedRounds
+        }
+        let coldPeak = Self.peakRSSBytes()
+        // The baseline is timed after the cold suggestions, so that neither pays the process's
+        // first-touch costs alone; its peak is read after a reset.
+        _ = Self.resetPeakRSS()
+        var baselineSeconds: Double?, baselinePeak: Int?
+        if sequential > 0 {
+            var legacy = options
+            legacy.largeHistory.threshold = .max
+            var baseline = BayesianOptimizer(options: legacy)
+            var baselineRNG = SplitMix64(seed: seed, stream: 1)
+            let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 1)
+            let start = clock.now
+            _ = try baseline.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &baselineRNG)
+            baselineSeconds = BayesianOptimizer.seconds(clock.now - start)
+            baselinePeak = Self.peakRSSBytes()
+        }
+        var sequentialResult: Sequential?
+        if sequential > 0 {
+            sequentialResult = try runSequential(x: x, y: y, function: f)
         }
         return Result(n: n, d: d, function: f.name,
                       fitSeconds: quantile(fits, 0.5), acquisitionSeconds: quantile(acquisitions, 0.5),
@@ -80,8 +137,70 @@ package struct SpeedBenchmark: Sendable {
                       fitSecondsMin: fits.min()!, acquisitionSecondsMin: acquisitions.min()!,
                       blas: BLAS.configuration, threads: BLAS.threadCount,
                       dpotrfGflops: Self.dpotrfGflops(n: n, seed: seed), repeats: repeats, warm: warm,
-                      fitEvaluations: last!.fit.runs.map(\.evaluations).reduce(0, +),
-                      acquisitionRounds: last!.maximum.batchedRounds)
+                      fitEvaluations: lastFitEvaluations,
+                      acquisitionRounds: lastRounds,
+                      coldPeakRSSBytes: coldPeak, baselineSuggestSeconds: baselineSeconds, baselinePeakRSSBytes: baselinePeak,
+                      sequential: sequentialResult)
+    }
+
+    /// One untimed suggestion at n (a sweep's first), then `sequential` timed ones, each after
+    /// appending the previous suggestion and its value to the history.
+    private func runSequential(x start: Matrix, y startValues: [Double], function f: TestFunction) throws -> Sequential {
+        let resetWorked = Self.resetPeakRSS()
+        let clock = ContinuousClock()
+        var optimizer = BayesianOptimizer(options: options)
+        var x = start, y = startValues
+        var rng = SplitMix64(seed: seed, stream: 2)
+        func candidates(_ step: Int) -> Matrix {
+            QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 10_000 &+ UInt64(step))
+        }
+        var point = try optimizer.suggest(observed: x, values: y, candidates: candidates(0), using: &rng).point
+        var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = []
+        var refits = 0, extensions = 0, reanchors = 0
+        var scored: [Double] = [], rounds: [Double] = []
+        for step in 1...sequential {
+            x = x.appendingRows(Matrix(rowVectors: [point]))
+            y.append(-f.evaluate(unitCube: point))
+            var stepRNG = SplitMix64(seed: seed, stream: 2 &+ UInt64(step))
+            let began = clock.now
+            let s = try optimizer.suggest(observed: x, values: y, candidates: candidates(step), using: &stepRNG)
+            totals.append(BayesianOptimizer.seconds(clock.now - began))
+            fits.append(s.fitSeconds)
+            acquisitions.append(s.acquisitionSeconds)
+            scored.append(Double(s.maximum.exactlyScored))
+            rounds.append(Double(s.maximum.batchedRounds))
+            switch s.decision {
+            case .refit?, nil: refits += 1
+            case .extend?: extensions += 1
+            case .reanchor?: reanchors += 1
+            }
+            point = s.point
+        }
+        return Sequential(count: sequential, suggestSeconds: quantile(totals, 0.5),
+                          suggestSecondsMean: totals.reduce(0, +) / Double(totals.count), suggestSecondsMax: totals.max()!,
+                          fitSecondsMedian: quantile(fits, 0.5), acquisitionSecondsMedian: quantile(acquisitions, 0.5),
+                          exactlyScoredMedian: quantile(scored, 0.5), acquisitionRoundsMedian: quantile(rounds, 0.5),
+                          refits: refits, extensions: extensions, reanchors: reanchors,
+                          peakRSSBytes: resetWorked ? Self.peakRSSBytes() : nil)
+    }
+
+    /// The process's peak resident set (`VmHWM` of /proc/self/status), nil off Linux.
+    package static func peakRSSBytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+            return kb.map { $0 * 1024 }
+        }
+        return nil
+    }
+
+    /// Resets the peak resident set to the current one (writes 5 to /proc/self/clear_refs,
+    /// Linux ≥ 4.0); false when that is not possible.
+    package static func resetPeakRSS() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        do { try handle.write(contentsOf: Data("5".utf8)) } catch { return false }
+        return true
     }
 
     /// GFLOP/s of `dpotrf` on an n×n SPD matrix (n³/3 flops), best of several runs lasting

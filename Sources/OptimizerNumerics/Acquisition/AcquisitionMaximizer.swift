@@ -20,6 +20,16 @@ public struct AcquisitionMaximizerOptions: Sendable, Equatable {
     /// Mixed spaces: at most this many rounds of discrete moves, each followed by a
     /// continuous L-BFGS-B polish of the points that moved.
     public var discreteSearchRounds = 4
+    /// Screening (`nil`: off, the default): when the posterior can bound its variance
+    /// (``VarianceBoundingPosterior``), candidates are first scored with the exact mean and a
+    /// variance conditioned on this many observations only — an upper bound on the
+    /// acquisition, as EI grows with σ — and the exact acquisition is then computed in order of
+    /// that bound, `screeningChunk` candidates at a time, until the next bound falls below the
+    /// `restartCount`-th best exact value. The starts chosen are those of a full pass; only
+    /// the cost changes. The large-history path turns it on (<doc:DecisionLog#Large-histories>).
+    public var screeningRows: Int?
+    /// Candidates scored exactly per screening round.
+    public var screeningChunk = 64
 
     public init() {}
 }
@@ -114,6 +124,8 @@ public struct AcquisitionMaximum: Sendable {
     public var batchedRounds: Int
     /// Discrete moves that improved a point (mixed spaces only).
     public var discreteMoves: Int
+    /// Candidates whose acquisition was computed exactly (all of them without screening).
+    public var exactlyScored: Int
 }
 
 /// Maximises an acquisition over the unit cube: scores a large batch of candidates in one
@@ -159,11 +171,14 @@ public enum AcquisitionMaximizer {
                 for j in 0..<d { pool[i, j] = s[j] }
             }
         }
-        let scores = score(acquisition, posterior: posterior, points: pool, chunkSize: options.chunkSize)
-        // NaN scores sort last: a candidate whose acquisition is undefined never starts a run.
-        let order = scores.indices.sorted { a, b in
-            let sa = scores[a].isNaN ? -.infinity : scores[a], sb = scores[b].isNaN ? -.infinity : scores[b]
-            return sa != sb ? sa > sb : a < b
+        let scores: [Double]
+        let order: [Int]
+        if let rows = options.screeningRows, let bounding = posterior as? any VarianceBoundingPosterior {
+            (scores, order) = screen(acquisition, posterior: bounding, points: pool, rows: rows, keep: max(options.restartCount, 1),
+                                     chunkSize: options.screeningChunk, boundChunk: max(options.chunkSize, 1))
+        } else {
+            scores = score(acquisition, posterior: posterior, points: pool, chunkSize: options.chunkSize)
+            order = Self.bestFirst(scores, among: Array(scores.indices))
         }
         var starts = order.prefix(options.restartCount).map { pool.row($0) }
         if let extraStarts {
@@ -187,7 +202,58 @@ public enum AcquisitionMaximizer {
         if finalists.isEmpty { finalists = [bestCandidate] }
         let best = finalists[0]
         return AcquisitionMaximum(point: best.point, value: best.value, bestCandidateValue: scores[order[0]],
-                                  runs: runs, finalists: finalists, batchedRounds: rounds, discreteMoves: moves)
+                                  runs: runs, finalists: finalists, batchedRounds: rounds, discreteMoves: moves,
+                                  exactlyScored: order.count)
+    }
+
+    /// `indices` ordered by `scores`, best first; NaN scores sort last (a candidate whose
+    /// acquisition is undefined never starts a run), ties by index.
+    static func bestFirst(_ scores: [Double], among indices: [Int]) -> [Int] {
+        indices.sorted { a, b in
+            let sa = scores[a].isNaN ? -.infinity : scores[a], sb = scores[b].isNaN ? -.infinity : scores[b]
+            return sa != sb ? sa > sb : a < b
+        }
+    }
+
+    /// Exact scores for as few rows as the bound allows (``AcquisitionMaximizerOptions/screeningRows``):
+    /// the returned order holds the exactly scored rows, best first, and its first `keep` are
+    /// those a full pass would pick (up to ties and rounding of the bound). Unscored rows hold
+    /// their bound in `scores`.
+    static func screen(_ acquisition: ExpectedImprovement, posterior: any VarianceBoundingPosterior, points: Matrix,
+                       rows: Int, keep: Int, chunkSize: Int, boundChunk: Int) -> (scores: [Double], order: [Int]) {
+        let m = points.rows
+        // The bound in chunks of `boundChunk` columns, like ``score(_:posterior:points:chunkSize:)``,
+        // so its n×m kernel block stays small.
+        var scores: [Double] = []
+        scores.reserveCapacity(m)
+        var start = 0
+        while start < m {
+            let end = min(start + boundChunk, m)
+            let bound = posterior.predictWithVarianceBound(points.rows(start..<end), rows: rows)
+            scores += (0..<(end - start)).map { acquisition.value(mean: bound.mean[$0], variance: bound.variance[$0]) }
+            start = end
+        }
+        // A NaN bound cannot prune: it is scored exactly first.
+        let byBound = (0..<m).sorted { a, b in
+            let sa = scores[a].isNaN ? Double.infinity : scores[a], sb = scores[b].isNaN ? Double.infinity : scores[b]
+            return sa != sb ? sa > sb : a < b
+        }
+        var scored: [Int] = []
+        var next = 0
+        while next < m {
+            if scored.count >= keep {
+                let kth = bestFirst(scores, among: scored)[keep - 1]
+                let threshold = scores[kth].isNaN ? -Double.infinity : scores[kth]
+                let candidateBound = scores[byBound[next]]
+                if !candidateBound.isNaN && candidateBound < threshold { break }
+            }
+            let chunk = Array(byBound[next..<min(next + max(chunkSize, 1), m)])
+            let exact = acquisition.evaluate(posterior, at: Matrix(rowVectors: chunk.map { points.row($0) }))
+            for (i, value) in zip(chunk, exact) { scores[i] = value }
+            scored += chunk
+            next += chunk.count
+        }
+        return (scores, bestFirst(scores, among: scored))
     }
 
     /// a at every row of `points`, in chunks.

@@ -29,3 +29,12 @@ public struct PosteriorPrediction: Sendable {
         self.varianceGradient = varianceGradient
     }
 }
+
+/// A posterior that can bound its variance from above more cheaply than it computes it, so the
+/// acquisition maximiser can skip the exact variance of candidates that cannot be among the
+/// best (``AcquisitionMaximizerOptions/screeningRows``).
+public protocol VarianceBoundingPosterior: Posterior {
+    /// The exact posterior mean at each row of `points`, and an upper bound on the variance
+    /// computed from at most `rows` of the data.
+    func predictWithVarianceBound(_ points: Matrix, rows: Int) -> PosteriorPrediction
+}

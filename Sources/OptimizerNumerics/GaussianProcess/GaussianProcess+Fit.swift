@@ -43,6 +43,13 @@ public struct GaussianProcessFit: Sendable {
     public var fitPoints: Int
     /// Why the fit fell back to the starting hyperparameters, when it did.
     public var fallbackReason: String?
+
+    public init(model: GaussianProcess, runs: [LBFGSBResult], fitPoints: Int, fallbackReason: String?) {
+        self.model = model
+        self.runs = runs
+        self.fitPoints = fitPoints
+        self.fallbackReason = fallbackReason
+    }
 }
 
 extension GaussianProcess {

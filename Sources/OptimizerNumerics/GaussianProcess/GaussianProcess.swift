@@ -26,7 +26,7 @@ public enum GaussianProcessError: Error, Sendable, Hashable, CustomStringConvert
 
 /// A Gaussian process conditioned on observations, with fixed hyperparameters (immutable;
 /// adding data returns a new value).
-public struct GaussianProcess: Sendable, Posterior {
+public struct GaussianProcess: Sendable, VarianceBoundingPosterior {
     /// X: n×d.
     public let inputs: Matrix
     /// y: n values, in the units given (zero prior mean).
@@ -54,16 +54,18 @@ public struct GaussianProcess: Sendable, Posterior {
                      "GaussianProcess: X has d = \(inputs.columns), hyperparameters have d = \(hyperparameters.dimension)")
         try Self.validate(inputs: inputs, targets: targets)
         let kernel = hyperparameters.kernel
-        let base = kernel.covariance(inputs)
         let n = inputs.rows
         let noise = exp(hyperparameters.logNoiseVariance)
         var lastError = LAPACKError.notPositiveDefinite(leadingMinor: 0)
         for rung in Self.jitterLadder {
             let jitter = rung * kernel.signalVariance
-            var k = base
+            // One n×n matrix at a time: K is built for each rung tried (O(n²d), against n³/3 for
+            // the factorisation) rather than copied from a kept one, and handed to the factor,
+            // which overwrites it in place.
+            var k = kernel.covariance(inputs)
             for i in 0..<n { k.elements[i + i * n] += noise + jitter }
             do {
-                let factor = try CholeskyFactor(factoring: k)
+                let factor = try CholeskyFactor(factoring: consume k)
                 self.inputs = inputs
                 self.targets = targets
                 self.hyperparameters = hyperparameters
@@ -108,6 +110,13 @@ public struct GaussianProcess: Sendable, Posterior {
     /// Falls back to a full rebuild (with the jitter ladder) when the Schur complement is not
     /// numerically positive definite, e.g. when a new point duplicates an old one.
     public func appending(inputs newInputs: Matrix, targets newTargets: [Double]) throws(GaussianProcessError) -> GaussianProcess {
+        try appendingReportingRefactor(inputs: newInputs, targets: newTargets).model
+    }
+
+    /// ``appending(inputs:targets:)`` that also says whether it had to refactorise (the
+    /// Schur complement was not positive definite, so K was factored afresh with the jitter
+    /// ladder). The large-history path (``BayesianOptimizer``) re-anchors its schedule there.
+    public func appendingReportingRefactor(inputs newInputs: Matrix, targets newTargets: [Double]) throws(GaussianProcessError) -> (model: GaussianProcess, refactored: Bool) {
         precondition(newInputs.rows == newTargets.count && (newInputs.columns == dimension || newInputs.rows == 0),
                      "GaussianProcess.appending: X is \(newInputs.rows)×\(newInputs.columns), y has \(newTargets.count)")
         try Self.validate(inputs: newInputs, targets: newTargets)
@@ -119,12 +128,24 @@ public struct GaussianProcess: Sendable, Posterior {
         for i in 0..<newInputs.rows { block.elements[i + i * newInputs.rows] += extra }
         do {
             let grown = try factor.appending(cross: kernel.covariance(inputs, newInputs), block: block)
-            return GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters,
-                                   jitter: jitter, factor: grown)
+            return (GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters,
+                                    jitter: jitter, factor: grown), false)
         } catch {
-            return try GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters)
+            return (try GaussianProcess(inputs: allInputs, targets: allTargets, hyperparameters: hyperparameters), true)
         }
     }
+
+    /// The same inputs, hyperparameters and factor conditioned on other targets: only
+    /// α = K⁻¹y is recomputed (two triangular solves, 2n² flops), since L depends on X and θ
+    /// alone. The large-history path re-standardises y at every suggestion and keeps L.
+    public func retargeted(_ newTargets: [Double]) throws(GaussianProcessError) -> GaussianProcess {
+        precondition(newTargets.count == count, "GaussianProcess.retargeted: \(newTargets.count) targets for n = \(count)")
+        for (i, y) in newTargets.enumerated() where !y.isFinite { throw .nonFiniteTarget(index: i, value: y) }
+        return GaussianProcess(inputs: inputs, targets: newTargets, hyperparameters: hyperparameters, jitter: jitter, factor: factor)
+    }
+
+    /// The Cholesky factor L of K (for tests comparing an incremental factor with a refactorisation).
+    public var choleskyFactor: CholeskyFactor { factor }
 
     private init(inputs: Matrix, targets: [Double], hyperparameters: GaussianProcessHyperparameters, jitter: Double, factor: CholeskyFactor) {
         self.inputs = inputs
@@ -148,6 +169,36 @@ public struct GaussianProcess: Sendable, Posterior {
         let kernel = hyperparameters.kernel
         let kStar = kernel.covariance(inputs, points)
         return prediction(kStar: kStar, m: points.rows).0
+    }
+
+    /// The exact posterior mean, and the variance of the same GP conditioned on its first s
+    /// observations only (s = min(rows, n)), which bounds the exact variance from above:
+    ///
+    /// ```
+    /// σ²ₛ(z) = σ²_f − ‖L₁₁⁻¹ k₁(z)‖²  ≥  σ²(z)      (L₁₁: leading s×s block of L, k₁ = k(X[0..<s], z))
+    /// ```
+    /// Conditioning on more data never increases a Gaussian's variance (σ²(z) = σ²ₛ(z) − the
+    /// variance the other n − s observations explain, a Schur complement ≥ 0), and L₁₁ is the
+    /// Cholesky factor of K's leading block, so no factorisation is needed. Rounding can break
+    /// the inequality only by a few ulps of σ².
+    /// - Complexity: 2nmd + 2nm + s²m flops (against n²m for the exact variance).
+    public func predictWithVarianceBound(_ points: Matrix, rows: Int) -> PosteriorPrediction {
+        precondition(points.columns == dimension, "GaussianProcess.predictWithVarianceBound: Z is \(points.rows)×\(points.columns), d = \(dimension)")
+        let n = count, m = points.rows, s = min(max(rows, 0), n)
+        let s2 = hyperparameters.kernel.signalVariance
+        if n == 0 || s == n { return predict(points) }
+        let kStar = hyperparameters.kernel.covariance(inputs, points)
+        let mean = kStar.times(alpha, transposed: true)
+        var head = Matrix(rows: s, columns: m)
+        for b in 0..<m { for a in 0..<s { head.elements[a + b * s] = kStar.elements[a + b * n] } }
+        let v = factor.solveLeadingTriangular(head)
+        var variance = [Double](repeating: s2, count: m)
+        for b in 0..<m {
+            var sum = 0.0
+            for a in 0..<s { let x = v.elements[a + b * s]; sum += x * x }
+            variance[b] = max(s2 - sum, 0)
+        }
+        return PosteriorPrediction(mean: mean, variance: variance)
     }
 
     private func prediction(kStar: Matrix, m: Int) -> (PosteriorPrediction, v: Matrix) {
