@@ -265,10 +265,6 @@ public actor SweepRunner {
                 if let handle = trial.handle ?? trial.pid.map({ TrialHandle(executor: "local", identifier: String($0)) }) {
                     executor.discard(handle, folder: URL(fileURLWithPath: trial.folder))
                 }
-                let ingested = ingestLogs(of: trial, stored: storedMetrics[trial.id] ?? [], stopped: stops[trial.id] != nil, now: now)
-                for metric in ingested where metric.name == primary && !metric.duplicate && !metric.afterStop {
-                    curves[trial.id, default: []].append(metric.value)
-                }
                 let was = trial.status.rawValue
                 trial.status = .interrupted
                 trial.reason = "hdbench stopped while this trial was \(was); --resume runs its parameters again"
@@ -282,6 +278,7 @@ public actor SweepRunner {
             if let stop = stops[trial.id] {
                 ledger.stop(id, decision: TerminationDecision(trial: id, action: .stop, reportCount: stop.reportCount, reason: stop.reason))
             }
+            if wasUnfinished { ingestLogs(of: trial, stored: storedMetrics[trial.id] ?? [], now: now) }
             ledger.finish(id, state: Self.ledgerState(trial.status))
             if wasUnfinished { emit(.trialFinished(trial, value: bestValue(of: trial.id))) }
         }
@@ -312,18 +309,10 @@ public actor SweepRunner {
         if let stop {
             ledger.stop(id, decision: TerminationDecision(trial: id, action: .stop, reportCount: stop.reportCount, reason: stop.reason))
         }
-        var storedCount: [String: [MetricChannel: Int]] = [:]
-        for metric in stored {
-            storedCount[metric.name, default: [:]][metric.channel, default: 0] += 1
-            if let index = metric.reportIndex {
-                reportCounts[trial.id, default: [:]][metric.name] = max(reportCounts[trial.id]?[metric.name] ?? 0, index)
-            }
-        }
         let started = trial.started ?? Date()
         var entry = RunningTrial(
             handle: handle,
-            collector: TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric,
-                                            alreadyStored: storedCount),
+            collector: collectorResuming(trial, stored: stored),
             deadline: definition.limits.trialTimeout.map { started.addingTimeInterval($0) })
         if stop != nil {
             // Stopped before the crash: finish the cancellation.
@@ -336,35 +325,34 @@ public actor SweepRunner {
     }
 
     /// Reads what an interrupted trial wrote to its logs after the last poll of the controller
-    /// that died (its stdout, metrics file and MLflow files are complete on disk), and queues
-    /// the metric values the store does not hold yet: per metric and channel, the values past
-    /// those already stored, numbered on from the stored reports. Nothing a trial logged is lost
-    /// to a crash of the controller.
-    private func ingestLogs(of trial: TrialRecord, stored: [MetricRecord], stopped: Bool, now: Date) -> [MetricRecord] {
+    /// that died (its stdout, metrics file and MLflow files are complete on disk) and records the
+    /// metric values the store does not hold yet, through the same intake as a running trial's
+    /// (``handle(_:trial:)``): nothing a trial logged is lost to a crash of the controller.
+    /// - Precondition: the trial is in the ledger, not yet finished.
+    private func ingestLogs(of trial: TrialRecord, stored: [MetricRecord], now: Date) {
+        var collector = collectorResuming(trial, stored: stored)
+        let before = pendingMetrics.count
+        // Reports only: the diagnostics of lines read before the crash were recorded then.
+        let reports = collector.poll(final: true, now: now).filter { if case .report = $0 { true } else { false } }
+        handle(reports, trial: trial.id)
+        let ingested = pendingMetrics.count - before
+        if ingested > 0 {
+            record(DiagnosticRecord(trial: trial.id, message: "\(ingested) metric value\(ingested == 1 ? "" : "s") logged after the controller stopped were read from the trial's logs"))
+        }
+    }
+
+    /// A collector for a trial an earlier controller followed: it skips the reports already
+    /// stored (per metric and channel), and new reports are numbered on from the stored ones.
+    private func collectorResuming(_ trial: TrialRecord, stored: [MetricRecord]) -> TrialOutputCollector {
         var storedCount: [String: [MetricChannel: Int]] = [:]
-        var nextIndex: [String: Int] = [:]
         for metric in stored {
             storedCount[metric.name, default: [:]][metric.channel, default: 0] += 1
-            if let index = metric.reportIndex { nextIndex[metric.name] = max(nextIndex[metric.name] ?? 0, index) }
-        }
-        var collector = TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric,
-                                             alreadyStored: storedCount)
-        var ingested: [MetricRecord] = []
-        for item in collector.poll(final: true, now: now) {
-            guard case .report(let report, let duplicate) = item else { continue }
-            var index: Int?
-            if !duplicate {
-                index = (nextIndex[report.name] ?? 0) + 1
-                nextIndex[report.name] = index
+            if let index = metric.reportIndex {
+                reportCounts[trial.id, default: [:]][metric.name] = max(reportCounts[trial.id]?[metric.name] ?? 0, index)
             }
-            ingested.append(MetricRecord(trial: trial.id, name: report.name, value: report.value, step: report.step,
-                                         channel: report.channel, time: now, reportIndex: index, afterStop: stopped, duplicate: duplicate))
         }
-        if !ingested.isEmpty {
-            pendingMetrics += ingested
-            record(DiagnosticRecord(trial: trial.id, message: "\(ingested.count) metric value\(ingested.count == 1 ? "" : "s") logged after the controller stopped were read from the trial's logs"))
-        }
-        return ingested
+        return TrialOutputCollector(folder: URL(fileURLWithPath: trial.folder), primaryMetric: definition.objective.primaryMetric,
+                                    alreadyStored: storedCount)
     }
 
     /// The ledger's view of a stored status (a stopped trial stays stopped whatever this says).
@@ -738,7 +726,7 @@ public actor SweepRunner {
         }
         entry.cancellation = nil
         trials[id] = trial
-        ledger.finish(id, state: trial.status == .completed ? .completed : trial.status == .failed ? .failed : .cancelled)
+        ledger.finish(id, state: Self.ledgerState(trial.status))
         if rerunQueue.contains(where: { $0.id == id }) { ledger.requeue(id) }
         try flush()
         try store.save(trial)

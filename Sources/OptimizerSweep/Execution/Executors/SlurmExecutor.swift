@@ -226,7 +226,7 @@ public final class SlurmExecutor: TrialExecutor {
         """
         #!/bin/sh
         # Written by hdbench: runs one trial and records how it ended in its folder's exit-status.
-        folder=\(shellQuotedAlways(folder.path))
+        folder=\(shellQuoted(folder.path))
         if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then
           # Requeued by Slurm: hdbench runs the parameters again as a new trial instead.
           touch "$folder/requeued"
@@ -234,7 +234,7 @@ public final class SlurmExecutor: TrialExecutor {
         fi
         echo "${SLURMD_NODENAME:-}" > "$folder/slurm-node"
         set -m
-        /bin/sh -c \(shellQuotedAlways(command)) &
+        /bin/sh -c \(shellQuoted(command)) &
         child=$!
         trap 'kill -TERM -"$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null' TERM INT
         while :; do
@@ -276,7 +276,7 @@ public final class SlurmExecutor: TrialExecutor {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
         }
-        let command = arguments.map(shellQuotedAlways).joined(separator: " ")
+        let command = arguments.map(shellQuoted).joined(separator: " ")
         let process: TrialProcess
         do {
             process = try TrialProcess.spawn(command: "exec " + command, directory: scratch, environment: environment,
@@ -292,9 +292,4 @@ public final class SlurmExecutor: TrialExecutor {
         if code == 127 { throw Unavailable(description: "\(arguments[0]) not found on PATH (is the Slurm client installed?)") }
         return CommandResult(status: code, output: output, errors: errors)
     }
-}
-
-/// `text` single-quoted for `/bin/sh`, always (each `'` written `'\''`).
-func shellQuotedAlways(_ text: String) -> String {
-    "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
 }
