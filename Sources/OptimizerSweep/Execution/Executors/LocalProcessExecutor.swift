@@ -73,27 +73,27 @@ public final class LocalProcessExecutor: TrialExecutor {
 
     public func poll(_ handles: [TrialHandle]) -> [TrialHandle: TrialExecutionStatus] {
         if adoptsOrphans { reapAnyChild() }
-        var statuses: [TrialHandle: TrialExecutionStatus] = [:]
-        // The marked processes of every trial whose command has ended: one /proc scan.
-        let ended = trials.withLock { known in Set(handles.compactMap { h in pid_t(h.identifier).flatMap { known[$0] }.flatMap { $0.exit == nil ? nil : $0.marker } }) }
-        var table = ended.isEmpty ? nil : ProcessTable.read(subtreeOnly: adoptsOrphans)
-        var marked = table?.live(withMarkers: ended) ?? [:]
+        // First collect every leader's exit, then look for what is left of the ended trials
+        // with one /proc scan for all of them.
+        var exits: [TrialHandle: (process: TrialProcess, exit: TrialTermination?, marker: String?)] = [:]
         for handle in handles {
-            guard let process = Self.process(handle) else {
+            guard let process = Self.process(handle) else { continue }
+            let reaped = process.reap()
+            exits[handle] = trials.withLock { known in
+                if let reaped, known[process.pid]?.exit == nil { known[process.pid]?.exit = reaped }
+                return (process, known[process.pid]?.exit, known[process.pid]?.marker)
+            }
+        }
+        let ended = Set(exits.values.compactMap { $0.exit == nil ? nil : $0.marker })
+        let table = ended.isEmpty ? nil : ProcessTable.read(subtreeOnly: adoptsOrphans)
+        let marked = table?.live(withMarkers: ended) ?? [:]
+        var statuses: [TrialHandle: TrialExecutionStatus] = [:]
+        for handle in handles {
+            guard let (process, exit, marker) = exits[handle] else {
                 statuses[handle] = .ended(nil, leftovers: false)
                 continue
             }
-            let reaped = process.reap()
-            let (exit, marker) = trials.withLock { known -> (TrialTermination?, String?) in
-                if let reaped, known[process.pid]?.exit == nil { known[process.pid]?.exit = reaped }
-                return (known[process.pid]?.exit, known[process.pid]?.marker)
-            }
             if let exit {
-                if let marker, !ended.contains(marker) {
-                    // Reaped during this poll: not in the scan above.
-                    table = ProcessTable.read(subtreeOnly: adoptsOrphans)
-                    marked[marker] = table?.live(withMarker: marker)
-                }
                 let leftovers = marker.flatMap { marked[$0] } ?? []
                 let groupAlive = process.groupExists && (table?.hasLive(inGroup: process.pid) ?? true)
                 statuses[handle] = .ended(exit, leftovers: groupAlive || !leftovers.isEmpty)
