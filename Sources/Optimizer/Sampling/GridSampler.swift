@@ -35,10 +35,24 @@ public struct GridSampler: Sampler {
         self.valueLists = lists
     }
 
-    /// Configuration `trialIndex` of the grid, `nil` past the end (the history is not needed).
+    /// Configuration `trialIndex` of the grid, `nil` past the end (the history matters only for a
+    /// warm start, whose configurations are skipped).
     public func configuration(history: SamplerHistory, trialIndex: Int) -> Configuration? {
         guard trialIndex >= 0, trialIndex < count else { return nil }
-        return SearchSpace.odometer(index: trialIndex, lists: valueLists, names: space.names)
+        guard history.warmStartCount > 0 else {
+            return SearchSpace.odometer(index: trialIndex, lists: valueLists, names: space.names)
+        }
+        // A warm start's configurations are not run again: the grid is walked in odometer order
+        // without them, and trial `trialIndex` takes the `trialIndex`-th point left.
+        let evaluated = Set(history.warmStart.map(\.configuration))
+        var remaining = trialIndex
+        for index in 0..<count {
+            let configuration = SearchSpace.odometer(index: index, lists: valueLists, names: space.names)
+            if evaluated.contains(configuration) { continue }
+            if remaining == 0 { return configuration }
+            remaining -= 1
+        }
+        return nil
     }
 }
 

@@ -26,13 +26,25 @@ public struct SamplerObservation: Sendable, Hashable {
 /// An immutable snapshot of everything a sampler may use to decide the next configuration.
 public struct SamplerHistory: Sendable {
     public var goal: PrimaryMetricGoal
-    /// Every trial proposed so far, finished and pending, in trial order.
+    /// Every trial proposed so far, finished and pending, in trial order — after the
+    /// ``warmStartCount`` trials of a warm start.
     public var observations: [SamplerObservation]
+    /// How many of the first ``observations`` come from elsewhere (a warm start: trials of
+    /// earlier experiments, finished, with their values). They are evidence — the Bayesian
+    /// sampler fits them, every sampler avoids their configurations in a finite space — but not
+    /// proposals of this sampler: their `trial` numbers are negative and trial indices count
+    /// only the observations after them.
+    public var warmStartCount: Int
 
-    public init(goal: PrimaryMetricGoal, observations: [SamplerObservation] = []) {
+    public init(goal: PrimaryMetricGoal, observations: [SamplerObservation] = [], warmStartCount: Int = 0) {
+        precondition(warmStartCount >= 0 && warmStartCount <= observations.count, "SamplerHistory: warmStartCount \(warmStartCount) of \(observations.count) observations")
         self.goal = goal
         self.observations = observations
+        self.warmStartCount = warmStartCount
     }
+
+    /// The warm start's observations (the first ``warmStartCount``).
+    public var warmStart: ArraySlice<SamplerObservation> { observations.prefix(warmStartCount) }
 }
 
 /// Proposes configurations. Implementations: random (optionally Sobol), grid and Bayesian.

@@ -15,12 +15,31 @@ public enum SamplerChoice: Sendable {
     case custom(any Sampler)
 }
 
+/// Where a trial's configuration came from.
+public enum TrialOrigin: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Proposed by the sampler.
+    case sampler
+    /// Given by the caller ahead of time (``Study/enqueue(_:)``, `hdbench sweep --enqueue`):
+    /// run before any proposal, in the order given.
+    case enqueued
+    /// Evaluated elsewhere and added with its value (``Study/add(completed:value:intermediateValues:)``).
+    case external
+}
+
 /// One trial handed out by ``Study/ask()``.
 public struct StudyTrial: Sendable, Hashable, Identifiable {
     /// 0-based trial number, in the order trials were asked for.
     public let id: Int
     /// The values to evaluate.
     public let configuration: Configuration
+    /// Proposed by the sampler, or enqueued (or added) by the caller.
+    public var origin: TrialOrigin = .sampler
+
+    public init(id: Int, configuration: Configuration, origin: TrialOrigin = .sampler) {
+        self.id = id
+        self.configuration = configuration
+        self.origin = origin
+    }
 
     /// The value of parameter `name`.
     public subscript(name: String) -> ParameterValue? { configuration[name] }
@@ -79,18 +98,37 @@ public struct StudyRecord: Sendable, Equatable {
 /// Intermediate values go through ``report(_:value:)``, which answers with the policy's
 /// ``TerminationDecision`` (Optuna's `trial.report` + `should_prune`). For a concurrent loop
 /// use ``optimize(trials:concurrency:objective:)``.
+///
+/// Known configurations run first with ``enqueue(_:)``; trials evaluated elsewhere join with
+/// ``add(completed:value:intermediateValues:)``; earlier experiments' trials inform the sampler
+/// with ``warmStart(with:source:)``. A study opened on a ``StudyStorage``
+/// (``init(space:goal:sampler:policy:storage:)``) records every step there and continues
+/// where it stopped when opened again (<doc:PersistentStudy>).
 public struct Study: Sendable {
     public let space: SearchSpace
     public let goal: PrimaryMetricGoal
     /// Every trial, its state, reports and stop decision: what the sampler and the policy are
     /// told (``TrialLedger/history``, ``TrialLedger/snapshot``).
-    public private(set) var ledger: TrialLedger
+    public internal(set) var ledger: TrialLedger
     /// What the sampler said about each suggestion (initial design, model fit, fallbacks), by
     /// trial id.
     public private(set) var diagnostics: [[SamplerDiagnostic]] = []
-    private var sampler: any Sampler
-    private let policy: any EarlyTerminationPolicy
-    private var failureReasons: [Int: String] = [:]
+    /// Configurations given with ``enqueue(_:)`` not asked for yet, in order.
+    public internal(set) var queue: [Configuration] = []
+    /// The warm start's trials (in this space), what the sampler sees before the study's own.
+    public private(set) var warmStartTrials: [WarmStartTrial] = []
+    /// Where each trial came from, by trial id.
+    public private(set) var origins: [TrialOrigin] = []
+    var sampler: any Sampler
+    let policy: any EarlyTerminationPolicy
+    var failureReasons: [Int: String] = [:]
+    /// The sampler's view of the warm start (kept with ``warmStartTrials``).
+    var warmStartObservations: [SamplerObservation] = []
+    /// Where every step is recorded, when the study is persistent.
+    var storage: (any StudyStorage)?
+    /// The first error the storage gave while recording a step that cannot throw (``tell(_:value:)``,
+    /// ``report(_:value:)``); ``ask()`` throws it.
+    public internal(set) var storageFailure: String?
 
     /// - Parameters:
     ///   - space: what to search.
@@ -117,20 +155,107 @@ public struct Study: Sendable {
     /// - Complexity: O(trials) per access (built from the ledger).
     public var records: [StudyRecord] { ledger.entries.map(record(of:)) }
 
-    /// The sampler's view of the study: every trial, running ones as pending.
-    public var history: SamplerHistory { ledger.history }
+    /// The sampler's view of the study: the warm start's trials, then every trial (running ones
+    /// as pending).
+    public var history: SamplerHistory { SamplerHistory.warmStarted(ledger.history, with: warmStartObservations) }
 
-    /// Proposes the next trial.
+    /// Proposes the next trial: the first enqueued configuration if any is left, else the
+    /// sampler's suggestion.
     /// - Throws: ``StudyError/searchSpaceExhausted(trials:)`` when a finite space is used up (or the
-    ///   grid is done); rethrows sampler errors.
+    ///   grid is done); ``StudyError/storageFailed(_:)`` when the storage failed; rethrows sampler
+    ///   and storage errors.
     public mutating func ask() throws -> StudyTrial {
+        if let storageFailure { throw StudyError.storageFailed(storageFailure) }
         let index = ledger.nextProposal
-        guard let suggestion = try sampler.suggestion(history: ledger.history, trialIndex: index) else {
+        if let configuration = queue.first {
+            try persist(.asked(trial: ledger.entries.count, configuration: configuration, origin: .enqueued, diagnostics: [], samplerState: nil))
+            queue.removeFirst()
+            return addRunning(configuration, origin: .enqueued, diagnostics: [])
+        }
+        var sampler = self.sampler
+        guard let suggestion = try sampler.suggestion(history: history, trialIndex: index) else {
             throw StudyError.searchSpaceExhausted(trials: index)
         }
-        let id = ledger.add(suggestion.configuration, state: .running)
-        diagnostics.append(suggestion.diagnostics)
-        return StudyTrial(id: id, configuration: suggestion.configuration)
+        try persist(.asked(trial: ledger.entries.count, configuration: suggestion.configuration, origin: .sampler,
+                           diagnostics: suggestion.diagnostics, samplerState: suggestion.state))
+        self.sampler = sampler
+        return addRunning(suggestion.configuration, origin: .sampler, diagnostics: suggestion.diagnostics)
+    }
+
+    /// Adds a running trial of `configuration`.
+    mutating func addRunning(_ configuration: Configuration, origin: TrialOrigin, diagnostics: [SamplerDiagnostic]) -> StudyTrial {
+        let id = ledger.add(configuration, state: .running)
+        self.diagnostics.append(diagnostics)
+        origins.append(origin)
+        return StudyTrial(id: id, configuration: configuration, origin: origin)
+    }
+
+    /// Queues `configuration` to be run before any proposal: ``ask()`` hands out enqueued
+    /// configurations first, in the order given, each once; they count as trials of the study
+    /// like any other (Optuna's `enqueue_trial`).
+    ///
+    /// - Parameter configuration: a value for every parameter of the space (by name; the order
+    ///   does not matter, numbers compare as numbers).
+    /// - Throws: ``ConfigurationError`` naming each unknown or missing parameter and each value
+    ///   the space does not admit; storage errors.
+    public mutating func enqueue(_ configuration: Configuration) throws {
+        let canonical = try space.configuration(validating: configuration).get()
+        try persist(.enqueued(canonical))
+        queue.append(canonical)
+    }
+
+    /// ``enqueue(_:)-(Configuration)`` from name–value pairs: `try study.enqueue(["lr": .double(0.01), "layers": .int(2)])`.
+    public mutating func enqueue(_ values: KeyValuePairs<String, ParameterValue>) throws {
+        try enqueue(Configuration(names: values.map(\.key), values: values.map(\.value)))
+    }
+
+    /// Adds a trial evaluated elsewhere (by hand, on another machine, by another tool): it
+    /// counts as a completed trial of the study, the sampler learns from it and the policy
+    /// compares against its curve.
+    ///
+    /// - Parameters:
+    ///   - configuration: a value for every parameter of the space.
+    ///   - value: its final value.
+    ///   - intermediateValues: what it reported on the way, if known.
+    /// - Returns: the trial, with origin ``TrialOrigin/external``.
+    /// - Throws: ``ConfigurationError`` when the configuration is not of the space; storage errors.
+    @discardableResult
+    public mutating func add(completed configuration: Configuration, value: Double, intermediateValues: [Double] = []) throws -> StudyTrial {
+        let canonical = try space.configuration(validating: configuration).get()
+        try persist(.added(trial: ledger.entries.count, configuration: canonical, value: value, intermediateValues: intermediateValues))
+        return addCompleted(canonical, value: value, intermediateValues: intermediateValues)
+    }
+
+    mutating func addCompleted(_ configuration: Configuration, value: Double, intermediateValues: [Double]) -> StudyTrial {
+        let trial = addRunning(configuration, origin: .external, diagnostics: [])
+        for v in intermediateValues { ledger.report(trial.id, value: v) }
+        ledger.finish(trial.id, state: .completed, finalValue: value)
+        return trial
+    }
+
+    /// Gives the sampler what earlier experiments found: each trial of `trials` that this space
+    /// can use (``WarmStart/map(_:onto:source:)``: values outside the space dropped, trials
+    /// lacking a parameter skipped) becomes a finished observation before the study's own
+    /// trials. The Bayesian sampler fits them (a warm start of at least its initial-design size
+    /// goes straight to model suggestions) and, in a finite space, no sampler proposes their
+    /// configurations again. They are not trials of the study: not in ``records``, not counted,
+    /// never ``bestRecord``.
+    ///
+    /// - Parameters:
+    ///   - trials: configurations (of any space) with their values, oriented by this study's goal.
+    ///   - source: a name for the summary.
+    /// - Returns: how many trials were used, dropped and skipped.
+    @discardableResult
+    public mutating func warmStart(with trials: [WarmStartTrial], source: String = "warm start") throws -> WarmStartSummary {
+        let (used, summary) = WarmStart.map(trials, onto: space, source: source)
+        try persist(.warmStarted(used))
+        appendWarmStart(used)
+        return summary
+    }
+
+    mutating func appendWarmStart(_ used: [WarmStartTrial]) {
+        warmStartTrials += used
+        warmStartObservations = WarmStart.observations(warmStartTrials)
     }
 
     /// Reports an intermediate value of a running trial and returns the policy's decision.
@@ -138,7 +263,12 @@ public struct Study: Sendable {
     @discardableResult
     public mutating func report(_ trial: StudyTrial, value: Double) -> TerminationDecision {
         precondition(ledger.entries.indices.contains(trial.id), "Study.report: unknown trial \(trial.id)")
-        return ledger.report(trial.id, value: value, policy: policy)
+        let wasStopped = ledger.entries[trial.id].stopDecision != nil
+        let decision = ledger.report(trial.id, value: value, policy: policy)
+        if !wasStopped {
+            persistQuietly(.reported(trial: trial.id, value: value, stop: decision.shouldStop ? decision : nil))
+        }
+        return decision
     }
 
     /// Whether the policy has stopped this trial.
@@ -148,6 +278,7 @@ public struct Study: Sendable {
     public mutating func tell(_ trial: StudyTrial, value: Double) {
         precondition(ledger.entries.indices.contains(trial.id), "Study.tell: unknown trial \(trial.id)")
         ledger.finish(trial.id, state: .completed, finalValue: value)
+        persistQuietly(.told(trial: trial.id, value: value))
     }
 
     /// Marks a trial failed; its intermediate values still count.
@@ -156,6 +287,7 @@ public struct Study: Sendable {
         guard ledger.entries[trial.id].state.isPending else { return }
         ledger.finish(trial.id, state: .failed)
         failureReasons[trial.id] = reason
+        persistQuietly(.failed(trial: trial.id, reason: reason))
     }
 
     /// The best trial so far by ranking value (ties: the earlier trial).
@@ -172,7 +304,7 @@ public struct Study: Sendable {
         case .stopped: state = .pruned
         case .failed, .cancelled: state = .failed
         }
-        return StudyRecord(trial: StudyTrial(id: entry.id, configuration: entry.configuration), state: state,
+        return StudyRecord(trial: StudyTrial(id: entry.id, configuration: entry.configuration, origin: origins[entry.id]), state: state,
                            intermediateValues: entry.reports, finalValue: entry.finalValue,
                            stopDecision: entry.stopDecision, failureReason: failureReasons[entry.id])
     }
@@ -182,10 +314,16 @@ public struct Study: Sendable {
 public enum StudyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A finite search space has no unused configuration left.
     case searchSpaceExhausted(trials: Int)
+    /// The study's ``StudyStorage`` failed to record a step; reopen the study from its storage.
+    case storageFailed(String)
+    /// A storage's records do not replay onto this study (another space, or damaged).
+    case storageMismatch(String)
 
     public var description: String {
         switch self {
         case .searchSpaceExhausted(let n): return "the search space is used up after \(n) trials"
+        case .storageFailed(let why): return "the study's storage failed: \(why); reopen the study from its storage"
+        case .storageMismatch(let why): return "the study's storage cannot be replayed onto this study: \(why)"
         }
     }
 }

@@ -22,7 +22,9 @@ public import Optimizer
 /// termination. The same key holds two switches about running trials:
 /// `append_arguments: true` (v1 style: a command that names no `search_space` parameter gets
 /// every parameter appended as `--name value`) and `azureml_run_shim: false` (no offline
-/// `azureml.core.Run` module on the trials' `PYTHONPATH`).
+/// `azureml.core.Run` module on the trials' `PYTHONPATH`). It also holds `target: VALUE`: the sweep
+/// ends once a trial's primary metric reaches VALUE (≥ when maximising, ≤ when minimising;
+/// ``SweepDefinition/target``).
 extension SweepDefinition {
     /// Top-level keys Azure accepts that have no meaning on this machine: accepted and recorded
     /// in ``recordedAzureKeys``.
@@ -113,6 +115,7 @@ struct SweepYAMLParser {
     var extensions: Bool
     var appendArguments = false
     var azuremlRunShim = true
+    var target: Double?
     /// `--node`: the sweep node of a pipeline job to run.
     var node: String?
     /// The pipeline node being read, once selected.
@@ -201,6 +204,7 @@ struct SweepYAMLParser {
             extensions: extensions, sourceYAML: yaml, recordedAzureKeys: recorded, warnings: reader.warnings)
         definition.inputDeclarations = declaredInputs.map(\.declaration)
         definition.azuremlRunShim = azuremlRunShim
+        definition.target = target
         definition.pipelineNode = selectedNode
         return definition
     }
@@ -210,7 +214,7 @@ struct SweepYAMLParser {
     mutating func readExtensions(_ node: YAML11Node) {
         guard let entries = reader.mapping(node, "x-hdbench", example: "x-hdbench: {extensions: true}") else { return }
         var ignored: [(path: String, value: String)] = []
-        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions", "append_arguments", "azureml_run_shim"],
+        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions", "append_arguments", "azureml_run_shim", "target"],
                                   recorded: &ignored, what: "x-hdbench")
         if let on = reader.boolean(fields["extensions"], "x-hdbench.extensions", example: "extensions: true"), on {
             extensions = true
@@ -222,6 +226,13 @@ struct SweepYAMLParser {
         if let node = fields["azureml_run_shim"],
            let on = reader.boolean(node, "x-hdbench.azureml_run_shim", example: "azureml_run_shim: false") {
             azuremlRunShim = on
+        }
+        if let node = fields["target"], let value = reader.number(node, "x-hdbench.target", example: "target: 0.95") {
+            if value.isFinite {
+                target = value
+            } else {
+                reader.error("x-hdbench.target", "\(value) is not a finite number; give the primary metric's value that ends the sweep, e.g. target: 0.95")
+            }
         }
     }
 

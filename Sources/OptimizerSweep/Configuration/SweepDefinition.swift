@@ -23,6 +23,10 @@ public struct SweepDefinition: Sendable {
     /// (HyperDriveSemantics.md §Running a trial; `x-hdbench: {azureml_run_shim: false}` or
     /// `--no-azureml-run-shim` turn it off). Default `true`.
     public var azuremlRunShim: Bool
+    /// The primary-metric value that ends the sweep once a trial reaches it (≥ when maximising,
+    /// ≤ when minimising; `x-hdbench: {target: VALUE}` or `--target VALUE`): running trials are
+    /// cancelled as by the sweep `timeout`, and the reason is recorded. `nil`: no target.
+    public var target: Double?
     /// For a pipeline job: the sweep node this definition is (`--node`); `nil` for a sweep job.
     public var pipelineNode: String?
     /// Names of the declared `outputs`; each trial gets its own folder for each.

@@ -55,6 +55,17 @@ public import Optimizer
 /// Ranking: a trial's value is its best finite primary-metric report logged before any stop
 /// decision; failed, cancelled and interrupted trials that logged one count; ties go to the
 /// earlier trial.
+///
+/// What a sweep starts from (``SweepStart``): enqueued configurations run first, in order, each
+/// once, as proposals (counted in `max_total_trials`, recorded with origin
+/// ``TrialOrigin/enqueued``); warm-start trials of earlier experiments come before the sweep's
+/// own in the sampler's history (``SamplerHistory/warmStartCount``) and are not counted. Both
+/// are recorded in the store when the sweep starts and read back from it on `--resume`, so the
+/// rest of the queue still runs and the sampler knows what it knew.
+///
+/// Target (``SweepDefinition/target``): the first primary-metric report that reaches it ends
+/// the sweep as completed, with the reason recorded; running trials are cancelled as by the
+/// sweep `timeout`.
 public actor SweepRunner {
     /// The sweep being run.
     public nonisolated let definition: SweepDefinition
@@ -77,6 +88,12 @@ public actor SweepRunner {
     /// Next report index per trial and metric name.
     private var reportCounts: [Int: [String: Int]] = [:]
     private var rerunQueue: [TrialRecord] = []
+    /// What the sweep starts from, as given (used unless the store recorded it already).
+    private let start: SweepStart
+    /// Enqueued configurations not run yet, in order.
+    private var queue: [Configuration] = []
+    /// The warm start's observations, before the ledger's in the sampler's history.
+    private var warmStartObservations: [SamplerObservation] = []
     private var nextTrialID = 0
     /// Device slots not held by a running trial.
     private var freeSlots: [String]
@@ -112,6 +129,8 @@ public actor SweepRunner {
     ///   - rendering: turns a configuration into the command and environment values.
     ///   - earlyTermination: consulted on every new primary-metric report; `nil` for none.
     ///   - executor: where trials run (this machine's processes by default).
+    ///   - start: configurations to run first and warm-start trials; a store that recorded them
+    ///     (a resumed sweep) keeps its own.
     public init(
         definition: SweepDefinition,
         sampler: any Sampler,
@@ -119,9 +138,11 @@ public actor SweepRunner {
         options: SweepOptions = SweepOptions(),
         rendering: TrialRendering,
         earlyTermination: EarlyTerminationHook? = nil,
-        executor: any TrialExecutor = LocalProcessExecutor()
+        executor: any TrialExecutor = LocalProcessExecutor(),
+        start: SweepStart = SweepStart()
     ) {
         self.definition = definition
+        self.start = start
         self.sampler = sampler
         self.executor = executor
         self.ledger = TrialLedger(goal: definition.objective.goal)
@@ -163,6 +184,7 @@ public actor SweepRunner {
                                               objective: definition.objective))
         try store.setExperimentStatus(.running, reason: nil, configurationJSON: configuration)
         let resumed = try recover()
+        try prepareStart()
         emit(.sweepStarted(directory: store.directory, resumed: resumed, concurrency: concurrency))
         try prepareCode()
         for warning in definition.warnings {
@@ -232,6 +254,41 @@ public actor SweepRunner {
         if definition.azuremlRunShim {
             shimDirectory = try AzureMLRunShim.install(in: store.directory)
         }
+    }
+
+    // MARK: - Queue, warm start, target
+
+    /// Records the queue and the warm start when the store has none yet, else uses the stored
+    /// ones; drops the enqueued configurations that have run; ends the sweep at once when a
+    /// resumed sweep's best already reaches its target.
+    private func prepareStart() throws {
+        var enqueued = try store.enqueued()
+        var warmStart = try store.warmStart()
+        if enqueued.isEmpty && warmStart.isEmpty {
+            try store.recordStart(enqueued: start.enqueued, warmStart: start.warmStart)
+            enqueued = start.enqueued
+            warmStart = start.warmStart
+            for source in warmStart { record(DiagnosticRecord(trial: nil, message: source.summary.line)) }
+        }
+        // Enqueued configurations run first, one proposal each: those with a proposal have run.
+        let ran = Set(trials.values.filter { $0.origin == .enqueued }.map(\.proposal)).count
+        queue = Array(enqueued.dropFirst(ran))
+        warmStartObservations = WarmStart.observations(warmStart.flatMap(\.trials))
+        if let best = ledger.best { checkTarget(trial: best.id, value: best.value) }
+    }
+
+    /// Ends the sweep when `value`, a primary-metric report of `trial`, reaches the target.
+    private func checkTarget(trial id: Int, value: Double) {
+        guard end == nil, let target = definition.target, value.isFinite else { return }
+        let goal = definition.objective.goal
+        guard goal == .maximize ? value >= target : value <= target else { return }
+        let reason = "target \(definition.objective.primaryMetric) \(goal == .maximize ? "≥" : "≤") \(Self.number(target)) reached: trial \(id) logged \(Self.number(value))"
+        end = (.completed, reason)
+        cancelAll(status: .cancelled, reason: "sweep ended: \(reason)")
+    }
+
+    private static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)"
     }
 
     // MARK: - Resume
@@ -378,7 +435,11 @@ public actor SweepRunner {
             if !rerunQueue.isEmpty {
                 let original = rerunQueue.removeFirst()
                 ledger.finish(original.id, state: .cancelled)
-                try start(configuration: original.configuration, proposal: original.proposal, rerunOf: original.id)
+                try start(configuration: original.configuration, proposal: original.proposal, rerunOf: original.id, origin: original.origin)
+                continue
+            }
+            if inFlight == nil, !queue.isEmpty, ledger.nextProposal < definition.limits.maxTotalTrials {
+                try start(configuration: queue.removeFirst(), proposal: nil, rerunOf: nil, origin: .enqueued)
                 continue
             }
             if let job = inFlight {
@@ -403,19 +464,21 @@ public actor SweepRunner {
                 continue
             }
             guard samplerDone == nil, ledger.nextProposal < definition.limits.maxTotalTrials else { return }
-            inFlight = SuggestionJob.launch(sampler: sampler, history: ledger.history, proposal: ledger.nextProposal, wakeup: wakeup)
+            inFlight = SuggestionJob.launch(sampler: sampler, history: SamplerHistory.warmStarted(ledger.history, with: warmStartObservations),
+                                            proposal: ledger.nextProposal, wakeup: wakeup)
         }
     }
 
     /// Starts a trial of `configuration`: a re-run of `proposal`, or (with `proposal` nil) the
-    /// next proposal, made by `suggestion`.
-    private func start(configuration: Configuration, proposal: Int?, rerunOf: Int?, suggestion: Suggestion? = nil) throws {
+    /// next proposal, made by `suggestion` (or enqueued: `origin`).
+    private func start(configuration: Configuration, proposal: Int?, rerunOf: Int?, suggestion: Suggestion? = nil,
+                       origin: TrialOrigin = .sampler) throws {
         let id = ledger.add(configuration, proposal: proposal)
         precondition(id == nextTrialID, "ledger id \(id) differs from the trial id \(nextTrialID)")
         nextTrialID += 1
         let folder = (options.trialRoot ?? store.directory.appendingPathComponent("trials")).appendingPathComponent(String(id))
         var trial = TrialRecord(id: id, proposal: ledger.entries[id].proposal, rerunOf: rerunOf, configuration: configuration,
-                                status: .queued, folder: folder.path)
+                                status: .queued, folder: folder.path, origin: origin)
         trials[id] = trial
         try store.save(trial)
         if let suggestion {
@@ -637,6 +700,7 @@ public actor SweepRunner {
                 emit(.metric(metric))
                 if report.name == primary && !duplicate && !afterStop {
                     ledger.report(id, value: report.value)
+                    checkTarget(trial: id, value: report.value)
                     consultEarlyTermination(trial: id)
                 }
             case .diagnostic(let channel, let message, let line):

@@ -75,6 +75,8 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
     public var overrides: SweepOverrides?
     /// The pipeline's sweep node that was run (`--node`), for a pipeline job.
     public var pipelineNode: String?
+    /// The primary-metric value that ends the sweep (`x-hdbench.target`, `--target`), if any.
+    public var target: Double?
     /// `trial.environment_variables`.
     public var environmentVariables: [NameValue]
     /// Literal `inputs`.
@@ -107,6 +109,7 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
         workingCopy = options.workingCopy
         overrides = definition.overrides.isEmpty ? nil : definition.overrides
         pipelineNode = definition.pipelineNode
+        target = definition.target
         environmentVariables = definition.trial.environmentVariables.map { NameValue(name: $0.name, value: $0.value) }
         inputs = definition.inputs.map { NameValue(name: $0.name, value: $0.value) }
         outputs = definition.outputs

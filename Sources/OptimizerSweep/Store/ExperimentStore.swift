@@ -15,8 +15,10 @@ import Optimizer
 /// times, command as run, folder); every metric value with its channel, step, time, report
 /// index and `after_stop` flag; diagnostics; early-termination stop decisions.
 ///
-/// Tables: `experiment` (one row; with the code snapshot's record), `trial`, `metric`,
-/// `diagnostic`, `stop_decision`, `suggestion`, `override` (`--code`, `--input`). Times are
+/// Tables: `experiment` (one row; with the code snapshot's record), `trial` (with its `origin`:
+/// `sampler` or `enqueued`), `metric`, `diagnostic`, `stop_decision`, `suggestion`, `override`
+/// (`--code`, `--input`), `enqueued` (the `--enqueue` queue), `warm_start_source` and
+/// `warm_start_trial` (the `--warm-start` observations). Times are
 /// Unix seconds (REAL). A NaN metric value is stored as NULL (SQLite has no NaN).
 public struct ExperimentStore: Sendable {
     /// The experiment folder.
@@ -300,6 +302,30 @@ public struct ExperimentStore: Sendable {
                 );
                 """)
         }
+        // v4: where each trial's configuration came from (the sampler, or `--enqueue`), and the
+        // queue and the warm start as recorded when the sweep started (so `--resume` runs the
+        // rest of the queue and the sampler knows what it knew). A sweep ended by its target
+        // says so in experiment.reason, as other ends do.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE trial ADD COLUMN origin TEXT NOT NULL DEFAULT 'sampler';
+                CREATE TABLE enqueued (
+                    position INTEGER PRIMARY KEY,
+                    configuration_json TEXT NOT NULL
+                );
+                CREATE TABLE warm_start_source (
+                    position INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    summary_json TEXT NOT NULL
+                );
+                CREATE TABLE warm_start_trial (
+                    id INTEGER PRIMARY KEY,
+                    source INTEGER NOT NULL REFERENCES warm_start_source(position),
+                    configuration_json TEXT NOT NULL,
+                    value REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -341,12 +367,12 @@ public struct ExperimentStore: Sendable {
         try write { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO trial (id, proposal, rerun_of, parameters_json, configuration_json, status, reason,
-                    exit_code, signal, pid, created, started, ended, command, folder, handle_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    exit_code, signal, pid, created, started, ended, command, folder, handle_json, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [trial.id, trial.proposal, trial.rerunOf, parameters, configuration, trial.status.rawValue,
                                  trial.reason, trial.exitCode, trial.signal, trial.pid, trial.created.timeIntervalSince1970,
                                  trial.started?.timeIntervalSince1970, trial.ended?.timeIntervalSince1970, trial.command, trial.folder,
-                                 handle])
+                                 handle, trial.origin.rawValue])
         }
     }
 
@@ -523,13 +549,16 @@ public struct ExperimentStore: Sendable {
         // Absent from stores written before the executor handle was recorded.
         let handleJSON: String? = row.hasColumn("handle_json") ? try column(row, "handle_json") : nil
         let handle = handleJSON.flatMap { try? JSONDecoder().decode(TrialHandle.self, from: Data($0.utf8)) }
+        // Absent from stores written before v4: every trial then came from the sampler.
+        let origin: String? = row.hasColumn("origin") ? try column(row, "origin") : nil
         return TrialRecord(
             id: try column(row, "id"), proposal: try column(row, "proposal"), rerunOf: try column(row, "rerun_of"),
             configuration: configuration, status: TrialStatus(rawValue: status) ?? .failed, reason: try column(row, "reason"),
             exitCode: try column(row, "exit_code"), signal: try column(row, "signal"), pid: try column(row, "pid"),
             handle: handle, created: date(try column(row, "created")) ?? Date(timeIntervalSince1970: 0),
             started: date(try column(row, "started")), ended: date(try column(row, "ended")),
-            command: try column(row, "command"), folder: try column(row, "folder"))
+            command: try column(row, "command"), folder: try column(row, "folder"),
+            origin: origin.flatMap(TrialOrigin.init(rawValue:)) ?? .sampler)
     }
 
     private static func metric(from row: Row) throws -> MetricRecord {

@@ -34,12 +34,14 @@ public struct TrialRecord: Sendable, Hashable, Codable {
     public var command: String?
     /// Absolute path of the trial folder (`<experiment>/trials/<id>`).
     public var folder: String
+    /// Proposed by the sampler, or enqueued (`--enqueue`); a re-run keeps its original's.
+    public var origin: TrialOrigin
 
     public init(
         id: Int, proposal: Int, rerunOf: Int? = nil, configuration: Configuration,
         status: TrialStatus = .queued, reason: String? = nil, exitCode: Int32? = nil, signal: Int32? = nil,
         pid: Int32? = nil, handle: TrialHandle? = nil, created: Date = Date(), started: Date? = nil, ended: Date? = nil,
-        command: String? = nil, folder: String
+        command: String? = nil, folder: String, origin: TrialOrigin = .sampler
     ) {
         self.id = id
         self.proposal = proposal
@@ -56,6 +58,7 @@ public struct TrialRecord: Sendable, Hashable, Codable {
         self.ended = ended
         self.command = command
         self.folder = folder
+        self.origin = origin
     }
 }
 
