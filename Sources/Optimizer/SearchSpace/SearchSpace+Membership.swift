@@ -75,7 +75,7 @@ extension ParameterExpression {
 
     static func short(_ x: Double) -> String {
         if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-        return "\(x)"
+        return String(format: "%.6g", x)
     }
 }
 
