@@ -66,7 +66,8 @@ struct HDBench: AsyncParsableCommand {
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: suggestion speed, sampler quality, policies on learning curves.",
-        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self, BenchPoliciesCommand.self]
+        abstract: "Benchmarks: suggestion speed, sampler quality, policies on learning curves, warm start.",
+        subcommands: [BenchSpeedCommand.self, BenchQualityCommand.self, BenchCompareCommand.self, BenchPoliciesCommand.self,
+                      BenchWarmStartCommand.self]
     )
 }
