@@ -34,6 +34,12 @@ enum StatusTable {
         let counts = results.reduce(into: [TrialStatus: Int]()) { $0[$1.trial.status, default: 0] += 1 }
         lines.append("trials: " + TrialStatus.allCases.compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }.joined(separator: ", "))
         lines += samplerLines(try store.suggestions())
+        let enqueued = try store.enqueued()
+        if !enqueued.isEmpty {
+            let ran = Set(results.filter { $0.trial.origin == .enqueued }.map(\.trial.proposal)).count
+            lines.append("enqueued: \(enqueued.count) configuration\(enqueued.count == 1 ? "" : "s"), \(ran) run")
+        }
+        lines += try store.warmStart().map(\.summary.line)
         lines.append("")
         // Where trials ran, when not all on this machine's processes (a cluster's job ids and nodes).
         let showsJobs = results.contains { ($0.trial.handle?.executor ?? "local") != "local" }

@@ -1,5 +1,5 @@
 import Foundation
-package import Optimizer
+import Optimizer
 
 /// `hdbench bench warm-start`: what a warm start from an earlier 50-trial sweep on the same
 /// problem buys a new 50-trial Bayesian sweep, over seeds.

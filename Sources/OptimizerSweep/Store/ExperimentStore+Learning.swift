@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 internal import GRDB
 public import Optimizer
 
@@ -62,18 +62,19 @@ extension ExperimentStore {
         try read { db in
             guard try db.tableExists("warm_start_source") else { return [] }
             let decoder = JSONDecoder()
+            // One query for every source's trials (grouped here), so that a read of the warm
+            // start always reads the whole table.
+            var trials: [Int: [WarmStartTrial]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, configuration_json, value FROM warm_start_trial ORDER BY id") {
+                let configuration: String = row["configuration_json"]
+                trials[row["source"], default: []].append(
+                    WarmStartTrial(configuration: try decoder.decode(Optimizer.Configuration.self, from: Data(configuration.utf8)), value: row["value"]))
+            }
             var records: [WarmStartRecord] = []
             for row in try Row.fetchAll(db, sql: "SELECT * FROM warm_start_source ORDER BY position") {
-                let position: Int = row["position"]
                 let summary: String = row["summary_json"]
-                let trials = try Row.fetchAll(db, sql: "SELECT configuration_json, value FROM warm_start_trial WHERE source = ? ORDER BY id",
-                                              arguments: [position]).map { trial in
-                    let configuration: String = trial["configuration_json"]
-                    return WarmStartTrial(configuration: try decoder.decode(Optimizer.Configuration.self, from: Data(configuration.utf8)),
-                                          value: trial["value"])
-                }
                 records.append(WarmStartRecord(path: row["path"], summary: try decoder.decode(WarmStartSummary.self, from: Data(summary.utf8)),
-                                               trials: trials))
+                                               trials: trials[row["position"]] ?? []))
             }
             return records
         }

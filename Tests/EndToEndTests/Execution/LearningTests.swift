@@ -46,16 +46,21 @@ struct LearningTests {
         try yaml.write(to: work.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// The binary, run off the cooperative pool (other suites' async tests need its threads).
+    static func hdbench(_ arguments: [String], in directory: URL, timeout: Double = 60) async throws -> HDBenchRun {
+        try await offCooperativePool { try HDBenchRun.run(arguments, in: directory, timeout: timeout) }
+    }
+
     static func k(_ trial: TrialRecord) -> Int? {
         if case .int(let k)? = trial.configuration["k"] { return k }
         return nil
     }
 
-    @Test func enqueuedConfigurationsRunFirstInOrderExactlyOnce() throws {
+    @Test func enqueuedConfigurationsRunFirstInOrderExactlyOnce() async throws {
         let work = Fixtures.temporaryDirectory()
         try Self.choiceJob(work, maxTotal: 5)
         try "{\"k\": 6}\n\n{\"k\": 2.0}\n{\"k\": 7}\n".write(to: work.appendingPathComponent("queue.jsonl"), atomically: true, encoding: .utf8)
-        let run = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl", "--quiet"], in: work)
+        let run = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl", "--quiet"], in: work)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("enqueued: 3 configurations run first"))
         let store = try ExperimentStore.open(existing: work.appendingPathComponent("exp"))
@@ -90,11 +95,11 @@ struct LearningTests {
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
-        FileManager.default.createFile(atPath: work.appendingPathComponent("go").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: work.appendingPathComponent("go").path, contents: nil)
         // --enqueue again is refused: the recorded queue is used.
-        let again = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--resume", "--enqueue", "queue.jsonl"], in: work)
+        let again = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--resume", "--enqueue", "queue.jsonl"], in: work)
         #expect(again.status == 2 && again.stderrLines.count == 1, "\(again)")
-        let resumed = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--resume", "--quiet"], in: work)
+        let resumed = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--resume", "--quiet"], in: work)
         #expect(resumed.status == 0, "\(resumed)")
         let trials = try ExperimentStore.open(existing: experiment).trials()
         let completedEnqueued = trials.filter { $0.origin == .enqueued && $0.status == .completed }.compactMap(Self.k)
@@ -104,12 +109,12 @@ struct LearningTests {
         #expect(trials.first { $0.rerunOf == 1 }?.origin == .enqueued)
     }
 
-    @Test func badEnqueueLinesAreRejectedBeforeAnythingRuns() throws {
+    @Test func badEnqueueLinesAreRejectedBeforeAnythingRuns() async throws {
         let work = Fixtures.temporaryDirectory()
         try Self.choiceJob(work, maxTotal: 5)
         let lines = ["{\"k\": 1}", "not json", "[1, 2]", "{\"k\": 9}", "{\"k\": \"two\"}", "{\"k\": 1, \"depth\": 3}", "{\"k\": true}", "{}"]
         try lines.joined(separator: "\n").write(to: work.appendingPathComponent("queue.jsonl"), atomically: true, encoding: .utf8)
-        let run = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl"], in: work)
+        let run = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl"], in: work)
         #expect(run.status == 2, "\(run)")
         let errors = run.stderrLines
         #expect(errors.count == 7, "\(errors)")
@@ -123,19 +128,19 @@ struct LearningTests {
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("exp").path), "nothing is created")
         // More configurations than max_total_trials.
         try String(repeating: "{\"k\": 1}\n", count: 6).write(to: work.appendingPathComponent("many.jsonl"), atomically: true, encoding: .utf8)
-        let many = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "many.jsonl"], in: work)
+        let many = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "many.jsonl"], in: work)
         #expect(many.status == 2 && many.stderrLines.count == 1 && many.stderr.contains("max_total_trials is 5"), "\(many)")
     }
 
     /// The first Bayesian suggestion after a warm start of 10 finished trials is a model one;
     /// the warm start is recorded and kept on resume; bad sources are refused.
-    @Test func warmStartFeedsTheSurrogate() throws {
+    @Test func warmStartFeedsTheSurrogate() async throws {
         let work = Fixtures.temporaryDirectory()
         try Self.quadraticJob(work, maxTotal: 10)
-        let source = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "source", "--quiet"], in: work, timeout: 120)
+        let source = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "source", "--quiet"], in: work, timeout: 120)
         #expect(source.status == 0, "\(source)")
         try Self.quadraticJob(work, name: "next.yml", maxTotal: 2)
-        let run = try HDBenchRun.run(["sweep", "next.yml", "--experiment-dir", "warm", "--warm-start", "source"], in: work, timeout: 120)
+        let run = try await Self.hdbench(["sweep", "next.yml", "--experiment-dir", "warm", "--warm-start", "source"], in: work, timeout: 120)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("warm start from source: 10 of 10 trials used"), "\(run.stdout)")
         let store = try ExperimentStore.open(existing: work.appendingPathComponent("warm"))
@@ -146,15 +151,15 @@ struct LearningTests {
         let recorded = try store.warmStart()
         #expect(recorded.count == 1 && recorded[0].trials.count == 10 && recorded[0].summary.used == 10)
         // A cold run of the same sweep starts with the initial design.
-        let cold = try HDBenchRun.run(["sweep", "next.yml", "--experiment-dir", "cold", "--quiet"], in: work, timeout: 120)
+        let cold = try await Self.hdbench(["sweep", "next.yml", "--experiment-dir", "cold", "--quiet"], in: work, timeout: 120)
         #expect(cold.status == 0)
         #expect(try ExperimentStore.open(existing: work.appendingPathComponent("cold")).suggestions().first?.diagnostics.first?.kind == .initialDesign)
 
         // Bad sources: one line each, exit 2, before anything runs.
-        let missing = try HDBenchRun.run(["sweep", "next.yml", "--experiment-dir", "x", "--warm-start", "nowhere"], in: work)
+        let missing = try await Self.hdbench(["sweep", "next.yml", "--experiment-dir", "x", "--warm-start", "nowhere"], in: work)
         #expect(missing.status == 2 && missing.stderrLines.count == 1 && missing.stderr.contains("--warm-start nowhere"), "\(missing)")
         try Self.quadraticJob(work, name: "other.yml", maxTotal: 2, metric: "error")
-        let other = try HDBenchRun.run(["sweep", "other.yml", "--experiment-dir", "y", "--warm-start", "source"], in: work)
+        let other = try await Self.hdbench(["sweep", "other.yml", "--experiment-dir", "y", "--warm-start", "source"], in: work)
         #expect(other.status == 2 && other.stderrLines.count == 1 && other.stderr.contains("primary metric is 'loss'"), "\(other)")
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("x").path))
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("y").path))
@@ -162,11 +167,11 @@ struct LearningTests {
 
     /// Reaching the target ends the sweep: the slow trial still running is cancelled, the reason
     /// is recorded and `hdbench status` shows it.
-    @Test func theTargetEndsTheSweep() throws {
+    @Test func theTargetEndsTheSweep() async throws {
         let work = Fixtures.temporaryDirectory()
         try Self.choiceJob(work, maxTotal: 8, concurrent: 2, slowK: 6, slowSeconds: 60, extra: "x-hdbench: {target: 0.5}")
         try "{\"k\": 6}\n{\"k\": 0}\n".write(to: work.appendingPathComponent("queue.jsonl"), atomically: true, encoding: .utf8)
-        let run = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl", "--quiet", "--grace-period", "0.5"],
+        let run = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl", "--quiet", "--grace-period", "0.5"],
                                      in: work, timeout: 50)
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("sweep completed: target loss ≤ 0.5 reached: trial 1 logged 0"), "\(run.stdout)")
@@ -175,16 +180,16 @@ struct LearningTests {
         let slow = try store.trials().first { $0.id == 0 }
         #expect(slow?.status == .cancelled && slow?.reason?.hasPrefix("sweep ended: target") == true, "\(String(describing: slow))")
         #expect(run.seconds < 40)
-        let status = try HDBenchRun.run(["status", "exp"], in: work)
+        let status = try await Self.hdbench(["status", "exp"], in: work)
         #expect(status.stdout.contains("target loss ≤ 0.5 reached"), "\(status.stdout)")
 
         // --target overrides the YAML; a value that is not a finite number is one line, exit 2.
         for bad in ["abc", "nan", "inf"] {
-            let refused = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "z", "--target", bad], in: work)
+            let refused = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "z", "--target", bad], in: work)
             #expect(refused.status == 2 && refused.stderrLines == ["error: --target: '\(bad)' is not a finite number; give the primary metric's value that ends the sweep, e.g. --target 0.95"], "\(refused)")
         }
         try Self.choiceJob(work, maxTotal: 8, extra: "x-hdbench: {target: .nan}")
-        let yamlNaN = try HDBenchRun.run(["sweep", "job.yml", "--experiment-dir", "z"], in: work)
+        let yamlNaN = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "z"], in: work)
         #expect(yamlNaN.status == 2 && yamlNaN.stderrLines.count == 1 && yamlNaN.stderr.contains("x-hdbench.target"), "\(yamlNaN)")
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("z").path))
     }

@@ -178,6 +178,15 @@ struct SweepDefinitionYAMLTests {
         #expect(problems("").first?.contains("empty") == true)
     }
 
+    @Test func targetIsAFiniteNumber() throws {
+        #expect(try parse(Self.minimal + "\nx-hdbench: {target: 0.95}\n").target == 0.95)
+        #expect(try parse(Self.minimal + "\nx-hdbench: {target: -3}\n").target == -3)
+        #expect(try parse(Self.minimal).target == nil)
+        #expect(problems(Self.minimal + "\nx-hdbench: {target: .nan}\n") == ["x-hdbench.target: nan is not a finite number; give the primary metric's value that ends the sweep, e.g. target: 0.95"])
+        #expect(problems(Self.minimal + "\nx-hdbench: {target: .inf}\n").count == 1)
+        #expect(problems(Self.minimal + "\nx-hdbench: {target: high}\n").first?.hasPrefix("x-hdbench.target: must be a number") == true)
+    }
+
     @Test func earlyTerminationRules() throws {
         func policy(_ text: String) throws -> EarlyTerminationSpec? {
             try parse(Self.minimal + "\nearly_termination: \(text)").earlyTermination

@@ -27,7 +27,7 @@ struct StudyLearningTests {
         #expect(study.queue.isEmpty)
         #expect(study.ledger.nextProposal == 3)
         // The sampler's third proposal is its trial index 2, as if the first two were its own.
-        var reference = RandomSampler(space: Self.space, seed: 3)
+        let reference = RandomSampler(space: Self.space, seed: 3)
         #expect(third.configuration == reference.configuration(history: SamplerHistory(goal: .minimize), trialIndex: 2))
         #expect(study.records.map(\.trial.origin) == [.enqueued, .enqueued, .sampler])
     }
