@@ -204,8 +204,8 @@ public struct Study: Sendable {
         queue.append(canonical)
     }
 
-    /// ``enqueue(_:)-(Configuration)`` from name–value pairs: `try study.enqueue(["lr": .double(0.01), "layers": .int(2)])`.
-    public mutating func enqueue(_ values: KeyValuePairs<String, ParameterValue>) throws {
+    /// ``enqueue(_:)`` from name–value pairs: `try study.enqueue(parameters: ["lr": .double(0.01), "layers": .int(2)])`.
+    public mutating func enqueue(parameters values: KeyValuePairs<String, ParameterValue>) throws {
         try enqueue(Configuration(names: values.map(\.key), values: values.map(\.value)))
     }
 

@@ -13,7 +13,7 @@ public enum StudyEvent: Sendable, Equatable, Codable {
     case told(trial: Int, value: Double)
     /// ``Study/tell(_:failure:)``.
     case failed(trial: Int, reason: String)
-    /// ``Study/enqueue(_:)-(Configuration)`` (the configuration in canonical form).
+    /// ``Study/enqueue(_:)`` (the configuration in canonical form).
     case enqueued(Configuration)
     /// ``Study/add(completed:value:intermediateValues:)``.
     case added(trial: Int, configuration: Configuration, value: Double, intermediateValues: [Double])
@@ -66,8 +66,11 @@ extension Study {
     /// tell them (or ``tell(_:failure:)``) with the ``StudyTrial`` from ``records``.
     ///
     /// - Parameters:
-    ///   - space, goal, sampler, policy: as for ``init(space:goal:sampler:policy:)``; pass the
-    ///     ones the study was created with (the storage records steps, not the study's setup).
+    ///   - space: the space the study was created with (the storage records steps, not the
+    ///     study's setup: pass the same space, goal, sampler and policy).
+    ///   - goal: its goal.
+    ///   - sampler: its sampler (a seeded one continues exactly).
+    ///   - policy: its early-termination policy.
     ///   - storage: where the steps are recorded.
     /// - Throws: ``ConfigurationError`` for an invalid sampler; ``StudyError/storageMismatch(_:)``
     ///   when the recorded steps do not fit this space; the storage's errors.

@@ -19,7 +19,7 @@ struct StudyLearningTests {
     @Test func enqueuedConfigurationsComeFirstInOrderOnceAndCount() throws {
         var study = try Study(space: Self.space, goal: .minimize, sampler: .random(seed: 3))
         try study.enqueue(Self.configuration(1, 2))
-        try study.enqueue(["y": .int(4), "x": .int(3)])  // any order; ints are numbers
+        try study.enqueue(parameters: ["y": .int(4), "x": .int(3)])  // any order; ints are numbers
         let first = try study.ask(), second = try study.ask(), third = try study.ask()
         #expect(first.configuration == Self.configuration(1, 2) && first.origin == .enqueued)
         #expect(second.configuration == Self.configuration(3, 4) && second.origin == .enqueued)
@@ -37,7 +37,7 @@ struct StudyLearningTests {
                               goal: .maximize)
         func problems(_ values: KeyValuePairs<String, ParameterValue>) -> [String] {
             do {
-                try study.enqueue(values)
+                try study.enqueue(parameters: values)
                 return []
             } catch let error as ConfigurationError {
                 return error.problems.map(\.description)
