@@ -18,9 +18,10 @@ public struct SweepStart: Sendable {
     /// Reads an enqueue file: JSON lines, one object per configuration naming every parameter
     /// of `space` (`{"lr": 0.01, "layers": 2}`); blank lines are skipped.
     ///
-    /// - Throws: ``ConfigurationError`` with one problem per bad line, its path `FILE:LINE`
-    ///   (and the parameter): not JSON, not an object, an unknown or missing parameter, a value
-    ///   of the wrong type or outside the space; more configurations than `maxTotalTrials`.
+    /// - Throws: ``ConfigurationError`` with one problem per bad line, its path `FILE:LINE`,
+    ///   naming each parameter and value that is wrong: not JSON, not an object, an unknown or
+    ///   missing parameter, a value of the wrong type or outside the space; more configurations
+    ///   than `maxTotalTrials`.
     public static func readEnqueue(_ file: URL, displayPath: String, space: SearchSpace, maxTotalTrials: Int) throws(ConfigurationError) -> [Configuration] {
         let text: String
         do {
@@ -52,20 +53,21 @@ public struct SweepStart: Sendable {
                     if space[name] == nil {
                         values.append((name, .string("")))  // reported as unknown below
                     } else {
-                        lineProblems.append(.init(path: "\(place): \(name)", message: "\(what) is not a value of this parameter (\(space[name]!.typeName))"))
+                        lineProblems.append(.init(path: name, message: "\(what) is not a value of this parameter (\(space[name]!.typeName))"))
                     }
                 }
             }
             switch space.configuration(validating: values) {
-            case .success(let configuration) where lineProblems.isEmpty:
-                configurations.append(configuration)
-            case .success:
-                problems += lineProblems
+            case .success(let configuration):
+                if lineProblems.isEmpty { configurations.append(configuration) }
             case .failure(let error):
-                let missingBecauseOfType = Set(lineProblems.map(\.path))
-                problems += lineProblems
-                problems += error.problems.map { ConfigurationProblem(path: "\(place): \($0.path)", message: $0.message) }
-                    .filter { !missingBecauseOfType.contains($0.path) }
+                // A parameter whose value was of no type at all is not also "missing".
+                let named = Set(lineProblems.map(\.path))
+                lineProblems += error.problems.filter { !named.contains($0.path) }
+            }
+            // One message per bad line, naming each parameter and value that is wrong.
+            if !lineProblems.isEmpty {
+                problems.append(.init(path: place, message: lineProblems.map(\.description).joined(separator: "; ")))
             }
         }
         if problems.isEmpty && configurations.count > maxTotalTrials {

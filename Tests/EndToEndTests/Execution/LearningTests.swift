@@ -112,12 +112,13 @@ struct LearningTests {
     @Test func badEnqueueLinesAreRejectedBeforeAnythingRuns() async throws {
         let work = Fixtures.temporaryDirectory()
         try Self.choiceJob(work, maxTotal: 5)
-        let lines = ["{\"k\": 1}", "not json", "[1, 2]", "{\"k\": 9}", "{\"k\": \"two\"}", "{\"k\": 1, \"depth\": 3}", "{\"k\": true}", "{}"]
+        let lines = ["{\"k\": 1}", "not json", "[1, 2]", "{\"k\": 9}", "{\"k\": \"two\"}", "{\"k\": 1, \"depth\": 3}", "{\"k\": true}", "{}",
+                     "{\"depth\": 2}"]
         try lines.joined(separator: "\n").write(to: work.appendingPathComponent("queue.jsonl"), atomically: true, encoding: .utf8)
         let run = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "queue.jsonl"], in: work)
         #expect(run.status == 2, "\(run)")
         let errors = run.stderrLines
-        #expect(errors.count == 7, "\(errors)")
+        #expect(errors.count == 8, "one line per bad line: \(errors)")
         #expect(errors[0] == "error: queue.jsonl:2: is not valid JSON; give one object per line, e.g. {\"lr\": 0.01}")
         #expect(errors[1].hasPrefix("error: queue.jsonl:3: is not a JSON object"))
         #expect(errors[2] == "error: queue.jsonl:4: k: 9 is not one of the choice's 8 options (choice)")
@@ -125,6 +126,7 @@ struct LearningTests {
         #expect(errors[4].hasPrefix("error: queue.jsonl:6: depth: is not a parameter of the search space"))
         #expect(errors[5] == "error: queue.jsonl:7: k: true is not a value of this parameter (choice)")
         #expect(errors[6] == "error: queue.jsonl:8: k: is missing (every parameter of the search space needs a value)")
+        #expect(errors[7].hasPrefix("error: queue.jsonl:9: depth: is not a parameter of the search space") && errors[7].contains("; k: is missing"), "\(errors[7])")
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("exp").path), "nothing is created")
         // More configurations than max_total_trials.
         try String(repeating: "{\"k\": 1}\n", count: 6).write(to: work.appendingPathComponent("many.jsonl"), atomically: true, encoding: .utf8)
