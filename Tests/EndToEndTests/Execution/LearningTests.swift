@@ -29,12 +29,13 @@ struct LearningTests {
     }
 
     /// A 2-D quadratic, loss = (x − 3)² + (y − 1)², Bayesian.
-    static func quadraticJob(_ work: URL, name: String = "job.yml", maxTotal: Int, metric: String = "loss") throws {
+    static func quadraticJob(_ work: URL, name: String = "job.yml", maxTotal: Int, metric: String = "loss", waitForGo: Bool = false) throws {
+        let wait = waitForGo ? "; while [ ! -e \(work.path)/go ]; do sleep 0.1; done" : ""
         let yaml = """
             type: sweep
             trial:
               command: >-
-                python3 -c "print('\(metric)=%r' % ((${{search_space.x}} - 3) ** 2 + (${{search_space.y}} - 1) ** 2))"
+                python3 -c "print('\(metric)=%r' % ((${{search_space.x}} - 3) ** 2 + (${{search_space.y}} - 1) ** 2))"\(wait)
               code: .
             search_space:
               x: {type: uniform, min_value: 0, max_value: 5}
@@ -49,6 +50,26 @@ struct LearningTests {
     /// The binary, run off the cooperative pool (other suites' async tests need its threads).
     static func hdbench(_ arguments: [String], in directory: URL, timeout: Double = 60) async throws -> HDBenchRun {
         try await offCooperativePool { try HDBenchRun.run(arguments, in: directory, timeout: timeout) }
+    }
+
+    /// Runs `hdbench arguments` in `work`, sends SIGINT once `ready` holds for the trials stored
+    /// in `experiment` (or after 60 s), and returns the exit status.
+    static func interrupt(_ arguments: [String], in work: URL, experiment: URL, when ready: ([TrialRecord]) -> Bool) async throws -> Int32 {
+        let process = Process()
+        process.executableURL = HDBenchBinary.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = work
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let trials = try? ExperimentStore.open(existing: experiment).trials(), ready(trials) { break }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     static func k(_ trial: TrialRecord) -> Int? {
@@ -78,23 +99,10 @@ struct LearningTests {
         try Self.choiceJob(work, maxTotal: 5, slowK: 1)
         try "{\"k\": 3}\n{\"k\": 1}\n{\"k\": 5}\n".write(to: work.appendingPathComponent("queue.jsonl"), atomically: true, encoding: .utf8)
         let experiment = work.appendingPathComponent("exp")
-        let process = Process()
-        process.executableURL = HDBenchBinary.executable
-        process.arguments = ["sweep", "job.yml", "--experiment-dir", experiment.path, "--enqueue", "queue.jsonl", "--quiet", "--grace-period", "0.5"]
-        process.currentDirectoryURL = work
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait until trial 1 (k = 1, slow) runs, then interrupt.
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if let store = try? ExperimentStore.open(existing: experiment),
-               let trials = try? store.trials(), trials.contains(where: { $0.id == 1 && $0.status == .running }) { break }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        process.interrupt()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        // Interrupted while trial 1 (k = 1, slow) runs.
+        let status = try await Self.interrupt(["sweep", "job.yml", "--experiment-dir", experiment.path, "--enqueue", "queue.jsonl", "--quiet", "--grace-period", "0.5"],
+                                              in: work, experiment: experiment) { $0.contains { $0.id == 1 && $0.status == .running } }
+        #expect(status == 130)
         _ = FileManager.default.createFile(atPath: work.appendingPathComponent("go").path, contents: nil)
         // --enqueue again is refused: the recorded queue is used.
         let again = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--resume", "--enqueue", "queue.jsonl"], in: work)
@@ -165,6 +173,29 @@ struct LearningTests {
         #expect(other.status == 2 && other.stderrLines.count == 1 && other.stderr.contains("primary metric is 'loss'"), "\(other)")
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("x").path))
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("y").path))
+    }
+
+    /// `--resume` restores the recorded warm start, even when the source folder is gone.
+    @Test func theWarmStartSurvivesResume() async throws {
+        let work = Fixtures.temporaryDirectory()
+        try Self.quadraticJob(work, maxTotal: 10)
+        let source = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "source", "--quiet"], in: work, timeout: 120)
+        #expect(source.status == 0, "\(source)")
+        try Self.quadraticJob(work, name: "next.yml", maxTotal: 2, waitForGo: true)
+        let experiment = work.appendingPathComponent("warm")
+        let status = try await Self.interrupt(["sweep", "next.yml", "--experiment-dir", experiment.path, "--warm-start", "source", "--quiet", "--grace-period", "0.5"],
+                                              in: work, experiment: experiment) { $0.contains { $0.status == .running } }
+        #expect(status == 130)
+        try FileManager.default.removeItem(at: work.appendingPathComponent("source"))
+        _ = FileManager.default.createFile(atPath: work.appendingPathComponent("go").path, contents: nil)
+        let resumed = try await Self.hdbench(["sweep", "next.yml", "--experiment-dir", "warm", "--resume", "--quiet"], in: work, timeout: 120)
+        #expect(resumed.status == 0, "\(resumed)")
+        let store = try ExperimentStore.open(existing: experiment)
+        let suggestions = try store.suggestions()
+        #expect(suggestions.count == 2)
+        #expect(suggestions.last?.diagnostics.first?.message.hasPrefix("GP on 11 observations") == true,
+                "10 warm-start observations and the re-run trial: \(suggestions.map(\.diagnostics))")
+        #expect(try store.warmStart().first?.trials.count == 10)
     }
 
     /// Reaching the target ends the sweep: the slow trial still running is cancelled, the reason
