@@ -21,9 +21,12 @@ extension ReportModel {
     /// every trial is stopped. Failed, interrupted, running and queued trials never count.
     /// The search space's priors are used when known (``searchSpace``).
     ///
+    /// `limit` caps the trials the forest is fitted on: beyond it, an evenly spaced subset in
+    /// trial order is used (deterministic).
+    ///
     /// - Throws: ``ImportanceError`` when fewer than 2 trials count, the objective is constant
     ///   over them, or there are no parameters.
-    public func parameterImportance(includeStopped: Bool = false, seed: UInt64 = 0) throws(ImportanceError) -> ImportanceSummary {
+    public func parameterImportance(includeStopped: Bool = false, seed: UInt64 = 0, limit: Int? = nil) throws(ImportanceError) -> ImportanceSummary {
         var used: [ImportanceObservation] = []
         var left: [String: Int] = [:]
         for trial in trials {
@@ -37,6 +40,11 @@ extension ReportModel {
                 continue
             }
             used.append(ImportanceObservation(configuration: trial.configuration, value: value))
+        }
+        if let limit, used.count > limit, limit > 0 {
+            left["usable but not sampled (the forest is fitted on at most \(limit))"] = used.count - limit
+            let stride = Double(used.count) / Double(limit)
+            used = (0..<limit).map { used[Int(Double($0) * stride)] }
         }
         let importances = try FanovaImportance(seed: seed).evaluate(used, space: searchSpace)
         let leftOut = left.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }

@@ -51,7 +51,7 @@ extension ReportTests {
             let model = try ReportModel(store: store)
             let trials = model.trials
             #expect(trials.count == 10)
-            #expect(model.parameters.map(\.scale) == [.log, .categorical, .linear])
+            #expect(model.parameters.map(\.scale) == [.log, .categorical, .categorical])
             let stops = try store.stopDecisions()
             #expect(!stops.isEmpty, "the bandit policy with slack 0.02 should stop some of the low-lr trials")
 
