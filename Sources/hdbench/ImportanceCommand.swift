@@ -55,7 +55,7 @@ struct ImportanceCommand: AsyncParsableCommand {
             let bar = String(repeating: "█", count: Int((item.importance * 30).rounded()))
             print(item.parameter.padding(toLength: width, withPad: " ", startingAt: 0)
                   + "  " + String(format: "%10.4f", item.importance)
-                  + "  " + String(format: "%.4f ± %.4f", item.varianceFraction, item.standardDeviation) + "  " + bar)
+                  + "  " + String(format: "%.4f ± %.4f", item.varianceFraction, item.standardDeviation) + (bar.isEmpty ? "" : "  " + bar))
         }
         let alone = summary.importances.reduce(0) { $0 + $1.varianceFraction }
         print("main effects explain \(String(format: "%.0f", alone * 100))% of the forest's variance; the rest is interactions between parameters")

@@ -5,9 +5,10 @@ public import OptimizerSweep
 /// What the report's new charts should draw, computed independently of its script from the
 /// documented rules (HTMLReport's contour hint).
 public enum ReportChartExpectations {
-    /// The contour pairs: (1st, 2nd) and (1st, 3rd) most important parameters.
-    public static func contourPairs(_ model: ReportModel) throws -> [(String, String)] {
-        let order = try model.parameterImportance(limit: HTMLReport.importanceTrialLimit).importances.map(\.parameter)
+    /// The contour pairs: (1st, 2nd) and (1st, 3rd) most important parameters of `importance`
+    /// (by default the model's, as the report computes it).
+    public static func contourPairs(_ model: ReportModel, importance: ReportModel.ImportanceSummary? = nil) throws -> [(String, String)] {
+        let order = try (importance ?? model.parameterImportance(limit: HTMLReport.importanceTrialLimit)).importances.map(\.parameter)
         guard order.count >= 2 else { return [] }
         return order.count == 2 ? [(order[0], order[1])] : [(order[0], order[1]), (order[0], order[2])]
     }

@@ -31,9 +31,10 @@ extension ReportTests {
 
             """
 
-        /// Runs the sweep above with real python3 trials into a fresh experiment folder.
-        static func runSweep() async throws -> ExperimentStore {
-            let work = Fixtures.temporaryDirectory("report-sweep")
+        /// Runs the sweep `yaml` (the one above by default) with real python3 trials into a fresh
+        /// experiment folder.
+        static func runSweep(_ yaml: String = yaml, label: String = "report-sweep") async throws -> ExperimentStore {
+            let work = Fixtures.temporaryDirectory(label)
             let definition = try SweepDefinition(yaml: yaml, baseDirectory: work)
             let store = try ExperimentStore(directory: work.appendingPathComponent("exp"))
             let runner = SweepRunner(definition: definition, sampler: try makeSampler(definition.sampling, space: definition.searchSpace),
@@ -130,15 +131,9 @@ extension ReportTests {
                 x-hdbench: {extensions: true}
 
                 """
-            let work = Fixtures.temporaryDirectory("report-bayesian")
-            let definition = try SweepDefinition(yaml: yaml, baseDirectory: work)
-            let store = try ExperimentStore(directory: work.appendingPathComponent("exp"))
-            let runner = SweepRunner(definition: definition, sampler: try makeSampler(definition.sampling, space: definition.searchSpace),
-                                     store: store, options: SweepOptions(gracePeriod: 0.5),
-                                     rendering: .standard(for: definition), earlyTermination: .forSpec(definition.earlyTermination))
-            #expect(try await runner.run().status == .completed)
+            let store = try await Self.runSweep(yaml, label: "report-bayesian")
             let model = try ReportModel(store: store)
-            let dimension = SearchSpaceEncoding(definition.searchSpace).dimension
+            let dimension = SearchSpaceEncoding(try #require(model.searchSpace)).dimension
             #expect(model.lengthScales.count == dimension, "one length-scale per encoded coordinate")
             #expect(model.lengthScales.allSatisfy { $0.value.isFinite && $0.value > 0 })
             let page = store.directory.appendingPathComponent("report.html")
