@@ -87,7 +87,7 @@ public struct ImportanceError: Error, Sendable, Hashable, CustomStringConvertibl
 /// averaged in log space and normal ones through their CDF; uniform over the options of a
 /// `choice`, one-hot encoded). A parameter's importance is the fraction of the tree's variance
 /// its main effect explains, averaged over trees and normalised to sum to 1 (as Optuna's
-/// `get_param_importances` does). Equations: <doc:ParameterImportance>.
+/// `get_param_importances` does). Equations: <doc:ImportanceAnalysis>.
 ///
 /// Deterministic: tree t draws its bootstrap sample and column order from
 /// `SplitMix64(seed: seed, stream: t)`.
