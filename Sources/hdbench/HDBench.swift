@@ -56,6 +56,7 @@ struct HDBench: AsyncParsableCommand {
             BestCommand.self,
             ExportCommand.self,
             ReportCommand.self,
+            ImportanceCommand.self,
             ReplayCommand.self,
             BenchCommand.self,
         ]

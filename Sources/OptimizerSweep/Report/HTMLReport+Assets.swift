@@ -25,6 +25,7 @@ extension HTMLReport {
     svg .curve { fill: none; stroke-width: 1; stroke-opacity: .45; } svg .curve.best { stroke-width: 2.6; stroke-opacity: 1; }
     svg .stop-mark { fill: none; stroke: #b42318; stroke-width: 1.4; }
     svg .pc-line { fill: none; stroke-width: 1; stroke-opacity: .55; }
+    svg .cell { stroke: #fff; stroke-width: .5; } #chart-importance text, #chart-length-scales text { dominant-baseline: middle; }
     .legend { font-size: 12px; color: var(--muted); margin: 4px 0; } .legend span { display: inline-block; margin-right: 12px; } .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
     .controls { margin: 6px 0; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
     .table-wrap { overflow-x: auto; }
@@ -114,7 +115,7 @@ extension HTMLReport {
       return out;
     }
     // A scale: kind "linear" | "log" | "categorical"; maps values to [r0, r1].
-    function makeScale(kind, values, r0, r1) {
+    function makeScale(kind, values, r0, r1, order) {
       var s = { kind: kind };
       if (kind === "log") {
         var positive = values.filter(function (v) { return typeof v === "number" && v > 0; });
@@ -122,6 +123,7 @@ extension HTMLReport {
       }
       if (kind === "categorical") {
         var cats = [], index = {};
+        (order || []).forEach(function (c) { var k = String(c); if (!(k in index)) { index[k] = cats.length; cats.push(k); } });
         values.forEach(function (v) { if (v === null) return; var k = String(v); if (!(k in index)) { index[k] = cats.length; cats.push(k); } });
         var n = Math.max(cats.length, 1), band = (r1 - r0) / n;
         s.map = function (v) { var i = index[String(v)]; return i === undefined ? NaN : r0 + band * (i + 0.5); };
@@ -290,13 +292,13 @@ extension HTMLReport {
       var container = document.getElementById("chart-parallel");
       if (data.params.length === 0) { empty(container, "No parameters to draw."); return; }
       if (trials.length === 0) { empty(container, "No trials yet."); return; }
-      var axesDefs = data.params.map(function (p, i) { return { title: p.name, scale: p.scale, get: function (t) { return t.params[i]; } }; });
+      var axesDefs = data.params.map(function (p, i) { return { title: p.name, scale: p.scale, cats: p.cats, get: function (t) { return t.params[i]; } }; });
       axesDefs.push({ title: data.metric, scale: "linear", get: function (t) { return t.value; }, metric: true });
       var width = chartWidth(container), f = frame(container, "parallel", width, 400, { left: 60, right: 60, top: 28, bottom: 24 });
       var gap = (f.x1 - f.x0) / Math.max(1, axesDefs.length - 1);
       axesDefs.forEach(function (a, i) {
         a.x = axesDefs.length === 1 ? (f.x0 + f.x1) / 2 : f.x0 + gap * i;
-        a.s = makeScale(a.scale, trials.map(a.get), f.y0, f.y1);
+        a.s = makeScale(a.scale, trials.map(a.get), f.y0, f.y1, a.cats);
         el("line", { "class": "axis-line", x1: a.x, x2: a.x, y1: f.y1, y2: f.y0 }, f.svg);
         var title = el("text", { "class": "axis-title", x: a.x, y: 14, "text-anchor": "middle" }, f.svg);
         title.textContent = a.title + (a.s.kind === "log" ? " (log)" : "");
@@ -335,10 +337,11 @@ extension HTMLReport {
       var container = document.getElementById("chart-scatter");
       if (data.params.length === 0) { empty(container, "No parameters to draw."); return; }
       if (withValue.length === 0) { empty(container, "No trial has a finite " + data.metric + " value yet."); return; }
-      data.params.forEach(function (p, i) {
+      paramsByImportance().forEach(function (i) {
+        var p = data.params[i];
         var holder = html("div", null, container);
         var f = frame(holder, "scatter-" + p.name, 430, 300, { left: 64, right: 14, top: 12, bottom: 42 });
-        var xs = makeScale(p.scale, withValue.map(function (t) { return t.params[i]; }), f.x0, f.x1);
+        var xs = makeScale(p.scale, withValue.map(function (t) { return t.params[i]; }), f.x0, f.x1, p.cats);
         var ys = makeScale("linear", withValue.map(function (t) { return t.value; }), f.y0, f.y1);
         axes(f, xs, ys, p.name + (xs.kind === "log" ? " (log scale)" : "") + (p.type ? " · " + p.type : ""), data.metric);
         var points = withValue.map(function (t) {
@@ -350,6 +353,113 @@ extension HTMLReport {
         f.svg.setAttribute("data-marks", points.length);
         hover(f.svg, points);
       });
+    }
+
+    // ---- parameter importance (fANOVA, computed when the report was written) ----
+    // Parameter indices, most important first (search-space order when importance is unknown).
+    function paramsByImportance() {
+      var order = [], imp = data.importance;
+      if (imp && imp.items) imp.items.forEach(function (it) { var i = data.params.findIndex(function (p) { return p.name === it[0]; }); if (i >= 0) order.push(i); });
+      data.params.forEach(function (p, i) { if (order.indexOf(i) < 0) order.push(i); });
+      return order;
+    }
+    function importanceChart() {
+      var container = document.getElementById("chart-importance"), imp = data.importance;
+      if (!imp || !imp.items) { empty(container, imp && imp.error ? imp.error : "No parameter importance."); return; }
+      document.getElementById("importance-info").textContent = "From " + imp.trials + " trial" + (imp.trials === 1 ? "" : "s") + (imp.leftOut ? "; left out: " + imp.leftOut : "") + ". Alone = the fraction of the forest's variance the parameter explains by itself; the rest is interactions.";
+      var items = imp.items, rowH = 24;
+      var f = frame(container, "importance", chartWidth(container), 24 + rowH * items.length + 36, { left: 180, right: 170, top: 12, bottom: 36 });
+      var xs = makeScale("linear", [0, Math.max(1e-9, items[0][1])], f.x0, f.x1);
+      xs.ticks = linearTicks(0, Math.max(1e-9, items[0][1]) * 1.05, 5).map(function (t) { return { at: f.x0 + t / (Math.max(1e-9, items[0][1]) * 1.05) * (f.x1 - f.x0), label: fmt(t) }; });
+      var scaleX = function (v) { return f.x0 + v / (Math.max(1e-9, items[0][1]) * 1.05) * (f.x1 - f.x0); };
+      axes(f, xs, { ticks: [] }, "importance (share of the main effects; sums to 1)", "");
+      items.forEach(function (it, k) {
+        var y = f.y1 + k * rowH + 3, w = Math.max(0.5, scaleX(it[1]) - f.x0);
+        var bar = el("rect", { "class": "imp-bar", x: f.x0, y: y, width: w.toFixed(1), height: rowH - 6, fill: "#2a6fdb", "data-parameter": it[0] }, f.svg);
+        var tip = el("title", null, bar); tip.textContent = it[0] + ": importance " + fmt(it[1]) + ", alone " + fmt(it[2]);
+        var name = el("text", { x: f.x0 - 8, y: y + rowH / 2, "text-anchor": "end" }, f.svg); name.textContent = it[0].length > 26 ? it[0].slice(0, 25) + "…" : it[0];
+        var value = el("text", { x: f.x0 + w + 6, y: y + rowH / 2 }, f.svg); value.textContent = fmt(+it[1].toFixed(4)) + " (alone " + fmt(+it[2].toFixed(4)) + ")";
+      });
+      f.svg.setAttribute("data-marks", items.length);
+    }
+
+    // ---- contours of the most important pairs: binned, each cell the best value in it ----
+    var CONTOUR_BINS = 20;
+    // Bin edges and a value → bin function for one axis (categories: one bin per category).
+    function binner(p, i, pts) {
+      var values = pts.map(function (t) { return t.params[i]; });
+      var kind = p.scale;
+      if (kind === "log" && values.some(function (v) { return typeof v !== "number" || !(v > 0); })) kind = "linear";
+      if (kind !== "categorical" && values.some(function (v) { return typeof v !== "number"; })) kind = "categorical";
+      if (kind === "categorical") {
+        var cats = [], index = {};
+        (p.cats || []).concat(values).forEach(function (v) { if (v === null) return; var k = String(v); if (!(k in index)) { index[k] = cats.length; cats.push(k); } });
+        return { kind: kind, count: cats.length, cats: cats, bin: function (v) { var b = index[String(v)]; return b === undefined ? -1 : b; } };
+      }
+      var tr = kind === "log" ? Math.log10 : function (v) { return v; };
+      var e = extent(values.map(function (v) { return typeof v === "number" && isFinite(v) ? tr(v) : null; })) || [0, 0];
+      var n = e[1] > e[0] ? CONTOUR_BINS : 1;
+      return { kind: kind, count: n, lo: e[0], hi: e[1],
+               edge: function (k) { var u = e[0] + (e[1] - e[0]) * k / n; return kind === "log" ? Math.pow(10, u) : u; },
+               bin: function (v) { if (typeof v !== "number" || !isFinite(v)) return -1; return n === 1 ? 0 : Math.min(n - 1, Math.max(0, Math.floor((tr(v) - e[0]) / (e[1] - e[0]) * n))); } };
+    }
+    function contourCharts() {
+      var container = document.getElementById("chart-contour");
+      if (data.params.length < 2) { empty(container, "Contours need at least two parameters."); return; }
+      if (withValue.length === 0) { empty(container, "No trial has a finite " + data.metric + " value yet."); return; }
+      var order = paramsByImportance(), pairs = [[order[0], order[1]]];
+      if (order.length > 2) pairs.push([order[0], order[2]]);
+      pairs.forEach(function (pair) {
+        var pi = data.params[pair[0]], pj = data.params[pair[1]];
+        var bx = binner(pi, pair[0], withValue), by = binner(pj, pair[1], withValue);
+        var holder = html("div", null, container);
+        var f = frame(holder, "contour-" + pi.name + "-" + pj.name, 560, 420, { left: 84, right: 16, top: 12, bottom: 46 });
+        var xs = makeScale(bx.kind, withValue.map(function (t) { return t.params[pair[0]]; }), f.x0, f.x1, bx.cats);
+        var ys = makeScale(by.kind, withValue.map(function (t) { return t.params[pair[1]]; }), f.y0, f.y1, by.cats);
+        axes(f, xs, ys, pi.name + (xs.kind === "log" ? " (log scale)" : ""), pj.name + (ys.kind === "log" ? " (log scale)" : ""));
+        var cells = {}, dotsD = "", drawn = 0;
+        withValue.forEach(function (t) {
+          var a = bx.bin(t.params[pair[0]]), b = by.bin(t.params[pair[1]]);
+          if (a < 0 || b < 0) return;
+          var key = a + "," + b;
+          if (!(key in cells) || better(t.value, cells[key])) cells[key] = t.value;
+          var x = xs.map(t.params[pair[0]]), y = ys.map(t.params[pair[1]]);
+          if (isFinite(x) && isFinite(y)) { dotsD += "M" + x.toFixed(1) + " " + y.toFixed(1) + "h0.01"; drawn++; }
+        });
+        function span(binning, scale, k) {
+          if (binning.kind === "categorical") { var c = scale.map(binning.cats[k]); return [c - scale.band / 2, c + scale.band / 2]; }
+          if (binning.count === 1) { var m = scale.map(binning.edge(0)); return [m - 12, m + 12]; }
+          return [scale.map(binning.edge(k)), scale.map(binning.edge(k + 1))];
+        }
+        var g = el("g", { "class": "cells" }, f.svg), count = 0;
+        Object.keys(cells).forEach(function (key) {
+          var ab = key.split(","), sx = span(bx, xs, +ab[0]), sy = span(by, ys, +ab[1]);
+          var x0 = Math.min(sx[0], sx[1]), y0 = Math.min(sy[0], sy[1]);
+          var r = el("rect", { "class": "cell", x: x0.toFixed(1), y: y0.toFixed(1), width: Math.max(1, Math.abs(sx[1] - sx[0])).toFixed(1), height: Math.max(1, Math.abs(sy[1] - sy[0])).toFixed(1), fill: colorFor(cells[key]) }, g);
+          var tip = el("title", null, r); tip.textContent = "best " + data.metric + " in this cell: " + fmt(cells[key]);
+          count++;
+        });
+        if (dotsD) el("path", { "class": "contour-dots", d: dotsD, stroke: "#1d2330", "stroke-width": 2.2, "stroke-linecap": "round", "stroke-opacity": 0.5, fill: "none" }, f.svg);
+        f.svg.setAttribute("data-marks", count);
+        f.svg.setAttribute("data-points", drawn);
+      });
+    }
+
+    // ---- the Bayesian sampler's fitted length-scales ----
+    function lengthScaleChart() {
+      var container = document.getElementById("chart-length-scales"), ls = data.lengthScales;
+      if (!ls.length) return;
+      var rowH = 22, f = frame(container, "length-scales", chartWidth(container), 24 + rowH * ls.length + 40, { left: 180, right: 90, top: 12, bottom: 40 });
+      var xs = makeScale("log", ls.map(function (x) { return x[1]; }).concat([1]), f.x0, f.x1);
+      axes(f, xs, { ticks: [] }, "length-scale (unit-cube units, log scale) · fit for trial " + data.lengthScaleTrial, "");
+      ls.forEach(function (item, k) {
+        var y = f.y1 + k * rowH + 3, x = xs.map(item[1]);
+        var bar = el("rect", { "class": "ls-bar", x: f.x0, y: y, width: Math.max(0.5, x - f.x0).toFixed(1), height: rowH - 6, fill: "#7a5af8" }, f.svg);
+        var tip = el("title", null, bar); tip.textContent = item[0] + ": " + fmt(item[1]);
+        var name = el("text", { x: f.x0 - 8, y: y + rowH / 2, "text-anchor": "end" }, f.svg); name.textContent = item[0];
+        var value = el("text", { x: Math.max(f.x0, x) + 6, y: y + rowH / 2 }, f.svg); value.textContent = fmt(+item[1].toPrecision(3));
+      });
+      f.svg.setAttribute("data-marks", ls.length);
     }
 
     // ---- table ----
@@ -451,8 +561,11 @@ extension HTMLReport {
       ["time chart", function () { valueChart("chart-time", "time", "start", "trial start (time since the first trial started)", true); }],
       ["index chart", function () { valueChart("chart-index", "index", "id", "trial", false); }],
       ["learning curves", curvesChart],
+      ["importance chart", importanceChart],
+      ["contour plots", contourCharts],
       ["parallel coordinates", parallelChart],
-      ["scatter plots", scatterCharts],
+      ["slice plots", scatterCharts],
+      ["length-scale chart", lengthScaleChart],
       ["trial table", setupTable]
     ];
     parts.forEach(function (part) {

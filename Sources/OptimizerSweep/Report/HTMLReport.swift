@@ -22,7 +22,9 @@ import Optimizer
 /// - `#trial-table[data-trial-count]` (all trials), `[data-filtered-count]`, one `tr.trial-row`
 ///   per trial on the current page (50 per page);
 /// - each chart `svg[data-chart=…][data-marks=N]` (`time`, `index`, `curves`, `parallel`,
-///   `scatter-<parameter>`), learning curves with `data-stops` (policy stop markers), one
+///   `scatter-<parameter>` (the slice plots), `importance` (one `rect.imp-bar` per parameter),
+///   `contour-<x>-<y>` (one `rect.cell` per non-empty cell, `data-points` trials drawn),
+///   `length-scales` (one `rect.ls-bar` per encoded coordinate)), learning curves with `data-stops` (policy stop markers), one
 ///   `path.curve` per trial with reports, one `path.pc-line` per trial in parallel coordinates.
 public enum HTMLReport {
     /// Trials per table page.
@@ -47,8 +49,12 @@ public enum HTMLReport {
             <section><h2>Primary metric over time</h2><p class="hint">Each trial's value (its best report) against when it started, and the best so far.</p><div class="chart" id="chart-time"></div></section>
             <section><h2>Primary metric by trial</h2><p class="hint">Each trial's value against its trial number, and the best so far.</p><div class="chart" id="chart-index"></div></section>
             <section><h2>Learning curves</h2><p class="hint">The primary metric at each report; ✕ marks where the early-termination policy stopped a trial. The best trial is drawn thick.</p><div class="chart" id="chart-curves"></div></section>
+            <section id="importance"><h2>Parameter importance</h2><p class="hint">fANOVA over a random forest (Hutter, Hoos &amp; Leyton-Brown 2014; Optuna's defaults): each parameter's share of the metric's variation explained by the parameter alone, averaged over the search space (log space for log-scaled parameters, every option of a choice equally), summing to 1. Completed trials only.</p><p class="hint" id="importance-info"></p><div class="chart" id="chart-importance"></div></section>
+            <section><h2>Contours of the most important pairs</h2><p class="hint">The two most important parameters against each other, and the most important against the third: the space is cut into cells (20 equal-width bins per numeric axis, in log space for log-scaled parameters; one per option of a choice), each coloured by the best value of the trials in it (yellow is best); dots are trials.</p><div class="charts" id="chart-contour"></div></section>
             <section><h2>Parallel coordinates</h2><p class="hint">One line per trial through its parameter values, coloured by the primary metric (yellow is best); grey lines have no value.</p><div class="chart" id="chart-parallel"></div></section>
-            <section><h2>Parameters against the metric</h2><p class="hint">Log axes for log-scaled parameters; categories are spread sideways a little so points do not hide each other.</p><div class="charts" id="chart-scatter"></div></section>
+            <section><h2>Slice plots: the metric against each parameter</h2><p class="hint">Most important parameter first. Log axes for log-scaled parameters, one category per option of a choice (spread sideways a little so points do not hide each other).</p><div class="charts" id="chart-scatter"></div></section>
+            \(sampler(model))
+
             <section><h2>Trials</h2>
             <div class="controls"><input id="table-filter" type="search" placeholder="Filter: text in any column (e.g. cancelled, lr=0.01)" size="50"> <select id="table-status"><option value="">all statuses</option></select> <span id="table-info"></span> <button id="table-prev" type="button">◀ previous</button> <button id="table-next" type="button">next ▶</button></div>
             <div id="trial-detail" class="detail" hidden></div>
@@ -148,7 +154,9 @@ public enum HTMLReport {
 
     // MARK: - Data
 
-    /// The JSON payload: `{metric, goal, t0, best, params:[{name,scale,type}], trials:[[id,
+    /// The JSON payload: `{metric, goal, t0, best, params:[{name,scale,type,cats?}],
+    /// importance:{items:[[name, importance, alone]], trials, leftOut} or {error},
+    /// lengthScales:[[coordinate, ℓ]], lengthScaleTrial, trials:[[id,
     /// status, value, [parameter values], start, duration, stopAt, [curve], reason, stopReason,
     /// command, folder, reportsAfterStop]]}`; times in seconds from the first start, curve values
     /// with 7 significant digits, non-finite numbers as `null`.
@@ -159,9 +167,21 @@ public enum HTMLReport {
         json += ",\"best\":\(model.best.map { String($0.id) } ?? "null")"
         json += ",\"pageSize\":\(pageSize)"
         json += ",\"params\":["
-        json += model.parameters.map { "{\"name\":\(q($0.name)),\"scale\":\(q($0.scale.rawValue)),\"type\":\($0.expressionType.map(q) ?? "null")}" }
-            .joined(separator: ",")
-        json += "],\"trials\":["
+        json += model.parameters.map { parameter in
+            var item = "{\"name\":\(q(parameter.name)),\"scale\":\(q(parameter.scale.rawValue)),\"type\":\(parameter.expressionType.map(q) ?? "null")"
+            if case .choice(let options)? = model.searchSpace?[parameter.name] {
+                let literals = options.compactMap { option -> String? in
+                    if case .literal(let value) = option.normalized { return q(value.plainText) }
+                    return nil
+                }
+                if literals.count == options.count { item += ",\"cats\":[\(literals.joined(separator: ","))]" }
+            }
+            return item + "}"
+        }.joined(separator: ",")
+        json += "],\"importance\":\(importancePayload(model))"
+        json += ",\"lengthScales\":[\(model.lengthScales.map { "[\(q($0.coordinate)),\(HTMLEscaping.jsonNumber($0.value))]" }.joined(separator: ","))]"
+        json += ",\"lengthScaleTrial\":\(model.lengthScales.first.map { String($0.trial) } ?? "null")"
+        json += ",\"trials\":["
         var first = true
         for trial in model.trials {
             if !first { json += "," }
@@ -191,5 +211,55 @@ public enum HTMLReport {
         var style = Date.ISO8601FormatStyle()
         style.timeZone = TimeZone(identifier: "UTC") ?? .current
         return date.formatted(style)
+    }
+}
+
+extension HTMLReport {
+    /// Trials beyond this many are subsampled (seeded, evenly) before the report's importance
+    /// forest is fitted, so a 10,000-trial report renders in seconds; `hdbench importance`
+    /// uses every trial.
+    public static let importanceTrialLimit = 2_000
+
+    /// `{"items":[[name, importance, alone], …],"trials":N,"leftOut":"…"}` or `{"error":"…"}`.
+    static func importancePayload(_ model: ReportModel) -> String {
+        let q = HTMLEscaping.jsonString
+        do {
+            let summary = try model.parameterImportance(limit: importanceTrialLimit)
+            let items = summary.importances.map {
+                "[\(q($0.parameter)),\(HTMLEscaping.jsonNumber($0.importance, significantDigits: 6)),\(HTMLEscaping.jsonNumber($0.varianceFraction, significantDigits: 6))]"
+            }
+            return "{\"items\":[\(items.joined(separator: ","))],\"trials\":\(summary.trialCount),\"leftOut\":\(q(summary.leftOut))}"
+        } catch {
+            return "{\"error\":\(q("No parameter importance: \(error)."))}"
+        }
+    }
+
+    /// The sampler section: diagnostics by kind, every fallback (up to 200) and, for Bayesian
+    /// sweeps, where the length-scale chart goes.
+    static func sampler(_ model: ReportModel) -> String {
+        let e = HTMLEscaping.text
+        var html = "<section id=\"sampler\"><h2>Sampler</h2>"
+        let notes = model.samplerDiagnostics
+        if notes.isEmpty {
+            html += "<p class=\"muted\" id=\"sampler-none\">The sampler recorded no diagnostics (random, Sobol and grid sampling record none; Bayesian sampling records how each suggestion was chosen).</p>"
+        } else {
+            let counts = Dictionary(grouping: notes, by: \.diagnostic.kind).mapValues(\.count)
+            let text = SamplerDiagnostic.Kind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
+            html += "<p id=\"sampler-counts\">Suggestions: \(e(text)).</p>"
+            let fallbacks = notes.filter { $0.diagnostic.kind == .fallback }
+            if fallbacks.isEmpty {
+                html += "<p class=\"muted\" id=\"sampler-fallbacks\" data-count=\"0\">No fallback: every suggestion came from the intended method.</p>"
+            } else {
+                html += "<details open id=\"sampler-fallbacks\" data-count=\"\(fallbacks.count)\"><summary>\(fallbacks.count) fallback\(fallbacks.count == 1 ? "" : "s") (the intended method could not be used and a simpler one stood in)</summary><ul class=\"diagnostics\">"
+                for note in fallbacks.prefix(200) { html += "<li>trial \(note.trial): \(e(note.diagnostic.message))</li>" }
+                if fallbacks.count > 200 { html += "<li>… \(fallbacks.count - 200) more (see `hdbench status`)</li>" }
+                html += "</ul></details>"
+            }
+        }
+        if !model.lengthScales.isEmpty {
+            html += "<h3>Fitted length-scales</h3><p class=\"hint\">The Gaussian process's length-scale per encoded coordinate (unit-cube units, log axis) at its last fit: a short length-scale means the metric changes quickly along that parameter, a long one (≳ 1) that the model found it nearly irrelevant.</p>"
+        }
+        html += "<div class=\"chart\" id=\"chart-length-scales\"></div></section>\n"
+        return html
     }
 }

@@ -23,7 +23,8 @@ extension ReportModel {
         }
         var remarks: [String] = []
         var parameters: [Parameter]
-        if let space = Self.searchSpace(fromYAML: experiment.yaml) {
+        let space = Self.searchSpace(fromYAML: experiment.yaml)
+        if let space {
             parameters = Self.parameters(of: space)
             // Trials may carry names the space does not (a changed YAML is refused on resume, but be safe).
             for extra in Self.inferredParameters(from: trials) where !parameters.contains(where: { $0.name == extra.name }) {
@@ -47,7 +48,21 @@ extension ReportModel {
                   environmentVariables: resolved?.environmentVariables.map { ($0.name, $0.value) } ?? [],
                   settings: settings, parameters: parameters, trials: trials,
                   diagnostics: diagnostics.map(\.description), remarks: remarks,
-                  generator: "hdbench \(OptimizerLibrary.version)")
+                  generator: "hdbench \(OptimizerLibrary.version)", searchSpace: space)
+        let suggestions = try store.suggestions()
+        samplerDiagnostics = suggestions.flatMap { record in record.diagnostics.map { SamplerNote(trial: record.trial, diagnostic: $0) } }
+        lengthScales = space.map { Self.lastLengthScales(suggestions, space: $0) } ?? []
+    }
+
+    /// The length-scales of the last model suggestion's fit, from the Bayesian sampler's stored
+    /// warm start (``SamplerState/warmStartKey``: log length-scales, then two more values).
+    static func lastLengthScales(_ suggestions: [SuggestionRecord], space: SearchSpace) -> [LengthScale] {
+        let names = SearchSpaceEncoding(space).coordinateNames
+        for record in suggestions.reversed() where record.diagnostics.contains(where: { $0.kind == .model }) {
+            guard let vector = record.state?.vectors[SamplerState.warmStartKey], vector.count == names.count + 2 else { continue }
+            return zip(names, vector).map { LengthScale(coordinate: $0, value: exp($1), trial: record.trial) }
+        }
+        return []
     }
 
     /// The `search_space` of a sweep YAML, read without checking paths (the code folder may

@@ -119,6 +119,46 @@ public struct ReportModel: Sendable {
     public var remarks: [String]
     /// The hdbench version that wrote the report.
     public var generator: String
+    /// The search space, when known (from the stored YAML): parameter importance averages over
+    /// its priors; `nil` ranks the parameters over the values seen.
+    public var searchSpace: SearchSpace?
+    /// What the sampler said about each suggestion (initial design, model, fallback), in
+    /// suggestion order.
+    public var samplerDiagnostics: [SamplerNote]
+    /// The Bayesian sampler's last fitted Gaussian-process length-scales, one per encoded
+    /// coordinate of the search space (unit-cube units); empty for other samplers.
+    public var lengthScales: [LengthScale]
+
+    /// One sampler diagnostic with the trial it was recorded for.
+    public struct SamplerNote: Sendable, Hashable {
+        /// The trial the suggestion was first run as.
+        public var trial: Int
+        /// What the sampler said.
+        public var diagnostic: SamplerDiagnostic
+
+        /// A note of `diagnostic` about trial `trial`'s suggestion.
+        public init(trial: Int, diagnostic: SamplerDiagnostic) {
+            self.trial = trial
+            self.diagnostic = diagnostic
+        }
+    }
+
+    /// A fitted length-scale of one encoded coordinate.
+    public struct LengthScale: Sendable, Hashable {
+        /// The coordinate: a parameter's name, or `name[k]` for the k-th coordinate of a one-hot choice.
+        public var coordinate: String
+        /// The length-scale ℓ in unit-cube units (small ℓ: the metric changes quickly along it).
+        public var value: Double
+        /// The trial whose suggestion came from this fit.
+        public var trial: Int
+
+        /// Length-scale `value` of `coordinate`, fitted for trial `trial`'s suggestion.
+        public init(coordinate: String, value: Double, trial: Int) {
+            self.coordinate = coordinate
+            self.value = value
+            self.trial = trial
+        }
+    }
 
     /// A model from plain values (tests, synthetic experiments); ``init(store:)`` builds one
     /// from an experiment store.
@@ -126,7 +166,8 @@ public struct ReportModel: Sendable {
                 created: Date = Date(), commandTemplate: String? = nil, codeDirectory: String? = nil,
                 environmentVariables: [(name: String, value: String)] = [],
                 settings: [(name: String, value: String)] = [], parameters: [Parameter], trials: [Trial],
-                diagnostics: [String] = [], remarks: [String] = [], generator: String = "hdbench \(OptimizerLibrary.version)") {
+                diagnostics: [String] = [], remarks: [String] = [], generator: String = "hdbench \(OptimizerLibrary.version)",
+                searchSpace: SearchSpace? = nil, samplerDiagnostics: [SamplerNote] = [], lengthScales: [LengthScale] = []) {
         self.directory = directory
         self.objective = objective
         self.status = status
@@ -141,6 +182,9 @@ public struct ReportModel: Sendable {
         self.diagnostics = diagnostics
         self.remarks = remarks
         self.generator = generator
+        self.searchSpace = searchSpace
+        self.samplerDiagnostics = samplerDiagnostics
+        self.lengthScales = lengthScales
     }
 
     /// The best trial: best value under the goal, the earliest on ties; `nil` when no trial
@@ -184,18 +228,13 @@ public struct ReportModel: Sendable {
     }
 
     /// The axis for each parameter of `space`: log for the four log-scaled expressions,
-    /// categorical for choices with any non-numeric option, linear otherwise.
+    /// categorical for every `choice` (options in the order written), linear otherwise.
     public static func parameters(of space: SearchSpace) -> [Parameter] {
         space.parameters.map { parameter in
             let scale: Parameter.Scale
             switch parameter.expression {
             case .logUniform, .qLogUniform, .logNormal, .qLogNormal: scale = .log
-            case .choice(let options):
-                let numeric = options.allSatisfy { option in
-                    if case .literal(let value) = option.normalized { return value.numericValue != nil }
-                    return false
-                }
-                scale = numeric ? .linear : .categorical
+            case .choice: scale = .categorical
             case .randint, .uniform, .quniform, .normal, .qNormal: scale = .linear
             }
             return Parameter(name: parameter.name, scale: scale, expressionType: parameter.expression.typeName)

@@ -31,9 +31,10 @@ extension ReportTests {
 
             """
 
-        /// Runs the sweep above with real python3 trials into a fresh experiment folder.
-        static func runSweep() async throws -> ExperimentStore {
-            let work = Fixtures.temporaryDirectory("report-sweep")
+        /// Runs the sweep `yaml` (the one above by default) with real python3 trials into a fresh
+        /// experiment folder.
+        static func runSweep(_ yaml: String = yaml, label: String = "report-sweep") async throws -> ExperimentStore {
+            let work = Fixtures.temporaryDirectory(label)
             let definition = try SweepDefinition(yaml: yaml, baseDirectory: work)
             let store = try ExperimentStore(directory: work.appendingPathComponent("exp"))
             let runner = SweepRunner(definition: definition, sampler: try makeSampler(definition.sampling, space: definition.searchSpace),
@@ -51,7 +52,7 @@ extension ReportTests {
             let model = try ReportModel(store: store)
             let trials = model.trials
             #expect(trials.count == 10)
-            #expect(model.parameters.map(\.scale) == [.log, .categorical, .linear])
+            #expect(model.parameters.map(\.scale) == [.log, .categorical, .categorical])
             let stops = try store.stopDecisions()
             #expect(!stops.isEmpty, "the bandit policy with slack 0.02 should stop some of the low-lr trials")
 
@@ -108,6 +109,83 @@ extension ReportTests {
             }
             #expect(!dom.contains("<img src=\"x\""))
             #expect(!dom.contains("<img src=x"))
+        }
+
+        /// A real Bayesian sweep: the importance bar per parameter, the two contours with one cell
+        /// per non-empty bin, the sampler's diagnostics by kind and one length-scale bar per
+        /// encoded coordinate of the GP's last fit.
+        @Test func bayesianSweepShowsImportanceContoursAndLengthScales() async throws {
+            try #require(Chromium.executable != nil, "\(Chromium.missing)")
+            let yaml = """
+                type: sweep
+                trial:
+                  command: python3 -u train.py --lr ${{search_space.lr}} --epochs 3 --sleep 0.01
+                  code: \(Fixtures.trials.path)
+                search_space:
+                  lr: {type: loguniform, min_value: -7, max_value: -2.3}
+                  width: {type: uniform, min_value: 0, max_value: 1}
+                  optimizer: {type: choice, values: [adam, sgd]}
+                sampling_algorithm: {type: bayesian, seed: 3}
+                objective: {goal: maximize, primary_metric: accuracy}
+                limits: {max_total_trials: 13, max_concurrent_trials: 1}
+                x-hdbench: {extensions: true}
+
+                """
+            let store = try await Self.runSweep(yaml, label: "report-bayesian")
+            let model = try ReportModel(store: store)
+            let dimension = SearchSpaceEncoding(try #require(model.searchSpace)).dimension
+            #expect(model.lengthScales.count == dimension, "one length-scale per encoded coordinate")
+            #expect(model.lengthScales.allSatisfy { $0.value.isFinite && $0.value > 0 })
+            let page = store.directory.appendingPathComponent("report.html")
+            try Data(HTMLReport.render(model).utf8).write(to: page)
+            let (dom, _) = try await Chromium.dumpDOM(page)
+            Self.expectValid(dom)
+            #expect(DOM.marks("importance", in: dom) == 3)
+            #expect(DOM.count("class=\"imp-bar\"", in: dom) == 3)
+            let pairs = try ReportChartExpectations.contourPairs(model)
+            #expect(pairs.count == 2)
+            for (x, y) in pairs {
+                #expect(DOM.marks("contour-\(x)-\(y)", in: dom) == ReportChartExpectations.contourCells(model, x, y), "contour \(x) × \(y)")
+            }
+            #expect(DOM.marks("length-scales", in: dom) == dimension)
+            #expect(DOM.count("class=\"ls-bar\"", in: dom) == dimension)
+            let kinds = Dictionary(grouping: try store.suggestions().flatMap(\.diagnostics), by: \.kind).mapValues(\.count)
+            #expect(kinds[.initialDesign] == 10)
+            let counts = SamplerDiagnostic.Kind.allCases.compactMap { kind in kinds[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", ")
+            #expect(dom.contains("id=\"sampler-counts\">Suggestions: \(counts).</p>"))
+            #expect(DOM.attribute("data-count", ofTagContaining: "id=\"sampler-fallbacks\"", in: dom) == String(kinds[.fallback] ?? 0))
+            // Slice plots: every parameter against the metric, the most important first.
+            let order = try model.parameterImportance().importances.map(\.parameter)
+            let positions = order.map { dom.range(of: "data-chart=\"scatter-\($0)\"")!.lowerBound }
+            #expect(positions == positions.sorted())
+        }
+
+        /// Fallbacks recorded by a sampler are listed with their trial and reason.
+        @Test func samplerFallbacksAreListed() async throws {
+            let trials = (0..<4).map { Self.trial($0, .completed) }
+            let metrics = (0..<4).map { Self.metric($0, 0.5 + 0.1 * Double($0), 1) }
+            let suggestions = (0..<4).map { id in
+                SuggestionRecord(proposal: id, trial: id, diagnostics: id < 2
+                    ? [SamplerDiagnostic(.initialDesign, "sobol draw")]
+                    : [SamplerDiagnostic(.fallback, "the surrogate could not be fitted (<b>not markup</b>); drew a random configuration")], state: nil)
+            }
+            let (_, dom) = try await Self.render(trials: trials, metrics: metrics, suggestions: suggestions)
+            Self.expectValid(dom)
+            #expect(dom.contains("id=\"sampler-counts\">Suggestions: 2 initial_design, 2 fallback.</p>"))
+            #expect(DOM.attribute("data-count", ofTagContaining: "id=\"sampler-fallbacks\"", in: dom) == "2")
+            #expect(dom.contains("<li>trial 3: the surrogate could not be fitted (&lt;b&gt;not markup&lt;/b&gt;); drew a random configuration</li>"))
+            // One parameter: an importance bar, no contour, a note instead; no length-scales (not a GP fit).
+            #expect(DOM.marks("importance", in: dom) == 1)
+            #expect(dom.contains("Contours need at least two parameters."))
+            #expect(DOM.marks("length-scales", in: dom) == nil)
+        }
+
+        /// Too few completed trials for importance: the chart says why instead of failing.
+        @Test func importanceNeedsTwoTrials() async throws {
+            let (_, dom) = try await Self.render(trials: [Self.trial(0, .completed)], metrics: [Self.metric(0, 0.8, 1)])
+            Self.expectValid(dom)
+            #expect(dom.contains("No parameter importance: parameter importance needs at least 2 trials with a finite objective value; there is only 1."))
+            #expect(DOM.marks("importance", in: dom) == nil)
         }
 
         /// An experiment with no trial at all: a valid page that says so.
@@ -198,13 +276,15 @@ extension ReportTests {
 
         /// Writes a store with `trials` and `metrics` (no YAML: a sweep defined in Swift), renders
         /// its report and loads it in Chromium.
-        static func render(trials: [TrialRecord], metrics: [MetricRecord], label: String = #function) async throws -> (ReportModel, String) {
+        static func render(trials: [TrialRecord], metrics: [MetricRecord], suggestions: [SuggestionRecord] = [],
+                           label: String = #function) async throws -> (ReportModel, String) {
             try #require(Chromium.executable != nil, "\(Chromium.missing)")
             let directory = Fixtures.temporaryDirectory(label).appendingPathComponent("exp")
             let store = try ExperimentStore(directory: directory)
             try store.initialize(ExperimentRecord(yaml: "", configurationJSON: "{}", objective: Objective(goal: .maximize, primaryMetric: "accuracy")))
             for trial in trials { try store.save(trial) }
             try store.append(metrics: metrics)
+            for suggestion in suggestions { try store.save(suggestion) }
             let model = try ReportModel(store: store)
             let page = directory.appendingPathComponent("report.html")
             try Data(HTMLReport.render(model).utf8).write(to: page)

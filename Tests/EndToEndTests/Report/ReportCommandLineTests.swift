@@ -112,6 +112,26 @@ extension ReportTests {
             #expect(!lines.contains { $0.hasPrefix("trial ") || $0.hasPrefix("warning: ") || $0.hasPrefix("sweep started") }, "\(run.output)")
             #expect(lines.contains { $0.hasPrefix("sweep completed") })
             #expect(lines.contains { $0.hasPrefix("best: trial 0") })
+
+            // `importance`: one completed trial is too few (exit 1, a line saying why and what
+            // --include-stopped would add); with the trial the policy stopped, lr explains all.
+            let experiment = work.appendingPathComponent("exp").path
+            let tooFew = try await HDBenchBinary.run(["importance", experiment], in: work)
+            #expect(tooFew.status == 1)
+            #expect(tooFew.output.contains("Error: cannot rank parameters: parameter importance needs at least 2 trials with a finite objective value; there is only 1 (3 trials recorded; only completed ones with a value count; --include-stopped adds those stopped early)"), "\(tooFew.output)")
+            let text = try await HDBenchBinary.run(["importance", experiment, "--include-stopped"], in: work)
+            #expect(text.status == 0, "\(text.output)")
+            #expect(text.output.hasPrefix("parameter importance (fANOVA, 64 trees, seed 0) from 2 trials; left out: 1 failed\nparameter  importance  alone"), "\(text.output)")
+            let json = try await HDBenchBinary.run(["importance", experiment, "--include-stopped", "--json"], in: work)
+            #expect(json.status == 0)
+            let parsed = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Any]]
+            #expect(parsed?.count == 1)
+            #expect(parsed?.first?["parameter"] as? String == "lr")
+            #expect(parsed?.first?["importance"] as? Double == 1)
+            // Not an experiment: the same one line and exit status as `best` and `report`.
+            let notExperiment = try await HDBenchBinary.run(["importance", work.path], in: work)
+            #expect(notExperiment.status == 1)
+            #expect(notExperiment.output.contains("holds no hdbench experiment"))
         }
     }
 }

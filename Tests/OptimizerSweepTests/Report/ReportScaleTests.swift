@@ -76,7 +76,7 @@ extension ReportTests {
                                              reason: trial.reason, started: trial.started, ended: trial.ended, command: trial.command,
                                              folder: trial.folder, curve: curve, stoppedAtReport: decisions[trial.id]?.reportCount,
                                              stopReason: decisions[trial.id]?.reason)
-                })
+                }, searchSpace: space)
             try FileManager.default.createDirectory(atPath: model.directory, withIntermediateDirectories: true)
             try await Self.check(model, stops: stops.count, label: "in-memory")
         }
@@ -100,7 +100,7 @@ extension ReportTests {
             let reportModel = try #require(model)
             print("10k store: fill \(fill), ReportModel(store:) \(build)")
             // The search space came from the stored YAML although its code folder does not exist.
-            #expect(reportModel.parameters.map(\.scale) == [.log, .linear, .categorical])
+            #expect(reportModel.parameters.map(\.scale) == [.log, .categorical, .categorical])
             #expect(reportModel.remarks.isEmpty)
             try await Self.check(reportModel, stops: stops.count, label: "store")
         }
@@ -127,6 +127,25 @@ extension ReportTests {
             #expect(DOM.marks("parallel", in: dom) == 10_000)
             #expect(DOM.marks("scatter-lr", in: dom) == 10_000)
             #expect(dom.contains("lr (log scale) · loguniform"))
+            // The importance chart (one bar per parameter; lr explains nearly everything) and the
+            // two binned contours, each with one cell per non-empty bin and every trial as a dot.
+            var fitted: ReportModel.ImportanceSummary?
+            let importanceTime = try clock.measure { fitted = try model.parameterImportance(limit: HTMLReport.importanceTrialLimit) }
+            let importance = try #require(fitted)
+            print("10k report (\(label)): importance (part of the render) \(importanceTime): \(importance.importances.map { "\($0.parameter)=\(String(format: "%.3f", $0.importance))" }.joined(separator: " ")) from \(importance.trialCount) trials")
+            #expect(importance.importances.first?.parameter == "lr")
+            #expect(DOM.marks("importance", in: dom) == 3)
+            #expect(DOM.count("class=\"imp-bar\"", in: dom) == 3)
+            let pairs = try ReportChartExpectations.contourPairs(model, importance: importance)
+            #expect(pairs.count == 2)
+            var cells = 0
+            for (x, y) in pairs {
+                let expected = ReportChartExpectations.contourCells(model, x, y)
+                cells += expected
+                #expect(DOM.marks("contour-\(x)-\(y)", in: dom) == expected, "contour \(x) × \(y)")
+                #expect(DOM.attribute("data-points", ofTagContaining: "data-chart=\"contour-\(x)-\(y)\"", in: dom) == "10000")
+            }
+            #expect(DOM.count("class=\"cell\"", in: dom) == cells)
             // Usable: the page must load well within a person's patience; 30 s is a generous
             // bound for a loaded 2-core machine (measured ≈ 4 s here).
             #expect(seconds < 30)
