@@ -625,11 +625,11 @@ public enum ExperimentStoreError: Error, Sendable, CustomStringConvertible {
     /// A write through a store opened read-only by ``ExperimentStore/open(existing:)``.
     case readOnly(String)
 
-    /// The exit code the command line uses: 2 when the folder's store is missing or damaged
-    /// (as for an invalid YAML), 1 otherwise.
+    /// The exit code the command line uses: 2 when the folder holds no experiment or its store
+    /// is missing or damaged (bad input, as an invalid YAML), 1 otherwise.
     public var exitCode: Int32 {
         switch self {
-        case .storeMissing, .damaged: return 2
+        case .notAnExperiment, .storeMissing, .damaged: return 2
         default: return 1
         }
     }
