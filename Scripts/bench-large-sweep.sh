@@ -124,6 +124,15 @@ with open(f"{work}/rss.txt") as f:
     for line in f:
         t, n, kb = line.split()
         rss.append({"seconds": round(float(t) - start, 1), "trials": int(n), "rss_bytes": int(kb) * 1024})
+# Seconds between consecutive stored suggestions, per window: one suggestion is computed at a
+# time and trials take ~1 ms, so for a Bayesian sweep this is the time per suggestion.
+stamps = [r[0] for r in db.execute("select time from suggestion order by proposal")]
+gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+suggestion_windows = []
+for lo in range(0, len(gaps), window):
+    w = sorted(gaps[lo:lo + window])
+    suggestion_windows.append({"suggestions": f"{lo + 1}-{lo + len(w)}", "median_seconds": round(w[len(w) // 2], 3),
+                               "mean_seconds": round(sum(w) / len(w), 3), "max_seconds": round(w[-1], 3)})
 sizes = {name: os.path.getsize(f"{work}/{name}") for name in ["export.csv", "export.json", "study.log", "report.html"]}
 sizes["experiment.sqlite"] = os.path.getsize(f"{work}/exp/experiment.sqlite")
 result = {
@@ -131,7 +140,7 @@ result = {
     "command": "awk Sphere-10 (one process per trial, ~1 ms)",
     "statuses": statuses, "sweep_wall_seconds": round(end - start, 2),
     "overall_trials_per_second": round(len(rows) / (end - start), 2),
-    "windows": windows,
+    "windows": windows, "suggestion_interval_windows": suggestion_windows,
     "first_window_vs_last": round(windows[-1]["trials_per_second"] / windows[0]["trials_per_second"], 3) if windows else None,
     "controller_peak_rss_bytes": maxrss, "sweep_cpu_seconds_with_reaped_trials": round(cpu, 1),
     "sweep_cpu_ms_per_trial_with_reaped_trials": round(cpu * 1000 / len(rows), 2), "rss_samples": rss,
