@@ -54,25 +54,6 @@ struct OptunaJournalExportTests {
 
         """
 
-    static let summarizer = SpaceTestSupport.fixtures.appendingPathComponent("optuna/summarize_journal.py")
-
-    /// `python3 ARGUMENTS`: exit status and standard output (standard error appended on failure).
-    static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: output, as: UTF8.self)
-        return (process.terminationStatus, process.terminationStatus == 0 ? text : text + String(decoding: errors, as: UTF8.self))
-    }
-
-    static var hasOptuna: Bool { (try? python(["-c", "import optuna"]).status) == 0 }
 
     /// What the test expects Optuna to hold for one hdbench value: numbers and strings as
     /// themselves, a nested-choice mapping as its JSON text.
@@ -87,7 +68,7 @@ struct OptunaJournalExportTests {
 
     @Test("Optuna loads the exported journal: same trials, states, parameters, distributions, intermediate values, values and best")
     func optunaLoadsTheJournal() throws {
-        guard Self.hasOptuna else {
+        guard OptunaSupport.hasOptuna else {
             print("skipping optunaLoadsTheJournal: `python3 -c 'import optuna'` failed (.ci/setup --test installs optuna)")
             return
         }
@@ -102,7 +83,7 @@ struct OptunaJournalExportTests {
         let journal = work.appendingPathComponent("study.log")
         let export = try HDBenchRun.run(["export", experiment.path, "--format", "optuna-journal", "-o", journal.path], in: work)
         try #require(export.status == 0, "\(export)")
-        let loaded = try Self.python([Self.summarizer.path, journal.path])
+        let loaded = try #require(OptunaSupport.python([OptunaSupport.summarizer.path, journal.path]))
         try #require(loaded.status == 0, "\(loaded.output)")
         let summary = try JSONDecoder().decode(LoadedJSON.self, from: Data(loaded.output.utf8))
 
@@ -229,57 +210,5 @@ struct OptunaJournalExportTests {
         #expect(run.status == 2 && !run.signalled, "\(run)")
         #expect(run.stderrLines.count == 1 && run.stderr.contains(mentions), "\(run)")
         #expect(run.stdout.isEmpty, "\(run)")
-    }
-}
-
-/// A parsed JSON value (JSONDecoder reads numbers exactly, unlike JSONSerialization here);
-/// integers and reals compare by value, so `20` and `20.0` are equal (Python's `type` is
-/// checked separately where it matters).
-enum LoadedJSON: Decodable, Equatable, CustomStringConvertible {
-    case null, bool(Bool), int(Int), double(Double), string(String), array([LoadedJSON]), object([String: LoadedJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([LoadedJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: LoadedJSON].self)) }
-    }
-
-    static func == (lhs: LoadedJSON, rhs: LoadedJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let a), .bool(let b)): return a == b
-        case (.int(let a), .int(let b)): return a == b
-        case (.double(let a), .double(let b)): return a == b
-        case (.int(let a), .double(let b)), (.double(let b), .int(let a)): return Double(a) == b
-        case (.string(let a), .string(let b)): return a == b
-        case (.array(let a), .array(let b)): return a == b
-        case (.object(let a), .object(let b)): return a == b
-        default: return false
-        }
-    }
-
-    subscript(key: String) -> LoadedJSON? {
-        if case .object(let entries) = self { return entries[key] }
-        return nil
-    }
-    var array: [LoadedJSON]? { if case .array(let values) = self { return values } else { return nil } }
-    var object: [String: LoadedJSON]? { if case .object(let entries) = self { return entries } else { return nil } }
-    var string: String? { if case .string(let text) = self { return text } else { return nil } }
-
-    var description: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return "\(b)"
-        case .int(let i): return "\(i)"
-        case .double(let x): return "\(x)"
-        case .string(let s): return "\"\(s)\""
-        case .array(let values): return "[" + values.map(\.description).joined(separator: ", ") + "]"
-        case .object(let entries): return "{" + entries.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
-        }
     }
 }
