@@ -46,9 +46,13 @@ struct ExportCommand: AsyncParsableCommand {
         }
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: output))
             } catch {
-                let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+                // Foundation wraps the POSIX error; its text ("No such file or directory") is the reason.
+                let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey]
+                let code = (underlying as? POSIXError)?.code.rawValue
+                    ?? (underlying as? NSError).flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+                let reason = code.map { String(cString: strerror($0)) } ?? error.localizedDescription
                 throw CLIError("-o \(output): cannot write the file (\(Self.oneLine(reason)))", exitCode: 2)
             }
         } else {
