@@ -162,7 +162,7 @@ extension ParameterExpression {
     }
 
     /// (q·10ᵈ, 10ᵈ) for the smallest d ≤ 15 with q·10ᵈ integral and (q·10ᵈ)/10ᵈ == q.
-    static func decimalScale(_ q: Double) -> (Double, Double)? {
+    package static func decimalScale(_ q: Double) -> (Double, Double)? {
         var power = 1.0
         for _ in 0...15 {
             let scaled = (q * power).rounded()

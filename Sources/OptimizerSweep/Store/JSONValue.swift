@@ -2,7 +2,8 @@ import Foundation
 import Optimizer
 
 /// A JSON document with ordered object keys, for output whose key order matters to people
-/// (parameters in search-space order; `best --json`, `export`). Non-finite numbers become `null`.
+/// (parameters in search-space order; `best --json`, `export`). Non-finite numbers become `null`,
+/// or Python's `NaN`, `Infinity`, `-Infinity` tokens in ``serialized(pythonNonFinite:)``.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -20,10 +21,11 @@ public enum JSONValue: Sendable, Hashable {
         hasher.combine(serialized())
     }
 
-    /// Compact JSON text.
-    public func serialized() -> String {
+    /// Compact JSON text. With `pythonNonFinite` non-finite numbers are written as the tokens
+    /// Python's `json` module writes and reads (`NaN`, `Infinity`, `-Infinity`; not strict JSON).
+    public func serialized(pythonNonFinite: Bool = false) -> String {
         var output = ""
-        write(to: &output, indent: nil, level: 0)
+        write(to: &output, indent: nil, level: 0, pythonNonFinite: pythonNonFinite)
         return output
     }
 
@@ -34,7 +36,7 @@ public enum JSONValue: Sendable, Hashable {
         return output
     }
 
-    private func write(to output: inout String, indent: String?, level: Int) {
+    private func write(to output: inout String, indent: String?, level: Int, pythonNonFinite: Bool = false) {
         let newline = indent == nil ? "" : "\n"
         let pad = { (level: Int) in String(repeating: indent ?? "", count: level) }
         let separator = indent == nil ? ":" : ": "
@@ -42,14 +44,19 @@ public enum JSONValue: Sendable, Hashable {
         case .null: output += "null"
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
-        case .number(let value): output += value.isFinite ? Self.format(value) : "null"
+        case .number(let value):
+            if value.isFinite {
+                output += Self.format(value)
+            } else {
+                output += !pythonNonFinite ? "null" : value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity"
+            }
         case .string(let value): output += Self.quote(value)
         case .array(let values):
             if values.isEmpty { output += "[]"; return }
             output += "[" + newline
             for (index, value) in values.enumerated() {
                 output += pad(level + 1)
-                value.write(to: &output, indent: indent, level: level + 1)
+                value.write(to: &output, indent: indent, level: level + 1, pythonNonFinite: pythonNonFinite)
                 output += (index + 1 < values.count ? "," : "") + newline
             }
             output += pad(level) + "]"
@@ -58,7 +65,7 @@ public enum JSONValue: Sendable, Hashable {
             output += "{" + newline
             for (index, entry) in entries.enumerated() {
                 output += pad(level + 1) + Self.quote(entry.key) + separator
-                entry.value.write(to: &output, indent: indent, level: level + 1)
+                entry.value.write(to: &output, indent: indent, level: level + 1, pythonNonFinite: pythonNonFinite)
                 output += (index + 1 < entries.count ? "," : "") + newline
             }
             output += pad(level) + "}"
