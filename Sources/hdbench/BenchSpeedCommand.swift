@@ -100,6 +100,7 @@ struct BenchSpeedCommand: ParsableCommand {
                 object["sequential_refits"] = q.refits
                 object["sequential_extensions"] = q.extensions
                 object["sequential_reanchors"] = q.reanchors
+                object["sequential_keeps"] = q.keeps
                 if let peak = q.peakRSSBytes { object["peak_rss_bytes"] = peak }
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -117,7 +118,7 @@ struct BenchSpeedCommand: ParsableCommand {
             }
             if let q = r.sequential {
                 print("sequential  \(q.count) suggestions: median \(fmt(q.suggestSeconds))s  mean \(fmt(q.suggestSecondsMean))s  max \(fmt(q.suggestSecondsMax))s")
-                print("            fit \(fmt(q.fitSecondsMedian))s  acquisition \(fmt(q.acquisitionSecondsMedian))s (medians; \(Int(q.exactlyScoredMedian)) candidates scored exactly, \(Int(q.acquisitionRoundsMedian)) gradient rounds); refits \(q.refits), extensions \(q.extensions), re-anchors \(q.reanchors)")
+                print("            fit \(fmt(q.fitSecondsMedian))s  acquisition \(fmt(q.acquisitionSecondsMedian))s (medians; \(Int(q.exactlyScoredMedian)) candidates scored exactly, \(Int(q.acquisitionRoundsMedian)) gradient rounds); refits \(q.refits), extensions \(q.extensions), re-anchors \(q.reanchors), θ kept on a subset \(q.keeps)")
                 print("            peak RSS \(q.peakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "not measurable here")")
             }
         }

@@ -128,9 +128,14 @@ public struct LargeHistoryOptions: Sendable, Equatable {
     /// Rows of the subset-of-data GP (default 1,000, the threshold's: a suggestion above the
     /// threshold costs what one at the threshold does).
     public var subsetSize = 1000
+    /// With the subset model, refit θ after this many suggestions with kept θ (default 20), or
+    /// when n has grown by ``refitGrowth``; in between the subset GP is built with the last θ
+    /// (one O(m³) factorisation instead of a MAP-II fit).
+    public var subsetRefitEvery = 20
     /// Refit when n has grown by this factor since the last refit (default 1.2: 20 %).
     public var refitGrowth = 1.2
-    /// Refit after this many suggestions on the kept factor, however slowly n grows (default 200).
+    /// Refit after this many suggestions on the kept factor, however slowly n grows (default
+    /// 200; the subset model uses ``subsetRefitEvery``).
     public var refitEvery = 200
     /// Above the threshold, candidates are screened with a variance bound from this many
     /// observations before the exact variance solves
@@ -176,6 +181,8 @@ public struct RefitSchedule: Sendable, Hashable {
         case extend
         /// Keep θ, factor all n rows afresh (the kept rows are no longer a prefix of X).
         case reanchor
+        /// The subset model between refits: keep θ, factor the subset's rows.
+        case keep
     }
 
     /// The schedule's decision for n observations whose first `factorCount` rows have
@@ -209,8 +216,7 @@ public struct BayesianSuggestion: Sendable {
     public var fit: GaussianProcessFit
     /// The maximiser's details.
     public var maximum: AcquisitionMaximum
-    /// The large-history path's decision, `nil` at n ≤ ``LargeHistoryOptions/threshold`` and
-    /// with the subset model.
+    /// The large-history path's decision, `nil` at n ≤ ``LargeHistoryOptions/threshold``.
     public var decision: RefitSchedule.Decision?
     /// Rows the model was fitted on when it is a subset-of-data GP (``LargeHistoryModel/subset``),
     /// `nil` when it saw every observation.
@@ -279,6 +285,27 @@ public struct BayesianOptimizer: Sendable {
         return try model.retargeted(targets)
     }
 
+    /// The subset model's GP on the subset's rows: with the last θ (``RefitSchedule/Decision/keep``)
+    /// unless a refit is due after ``LargeHistoryOptions/subsetRefitEvery`` suggestions or
+    /// growth of the whole history (`total` rows) by ``LargeHistoryOptions/refitGrowth``.
+    private mutating func fitSubset(observed: Matrix, targets: [Double], total: Int, warm: Bool,
+                                    using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> (GaussianProcessFit, RefitSchedule.Decision) {
+        kept = nil
+        var due = options.largeHistory
+        due.refitEvery = due.subsetRefitEvery
+        if warm, let theta = lastHyperparameters, theta.dimension == observed.columns, var s = schedule,
+           s.decision(n: total, prefixFingerprint: s.fingerprint, options: due) != .refit,
+           let model = try? GaussianProcess(inputs: observed, targets: targets, hyperparameters: theta) {
+            s.suggestionsSinceRefit += 1
+            schedule = s
+            return (GaussianProcessFit(model: model, runs: [], fitPoints: 0, fallbackReason: nil), .keep)
+        }
+        let fit = try GaussianProcess.fit(inputs: observed, targets: targets, options: options.fit,
+                                          warmStart: warm ? lastHyperparameters : nil, using: &rng)
+        schedule = RefitSchedule(refitCount: total, suggestionsSinceRefit: 0, anchorCount: 0, factorCount: 0, fingerprint: 0)
+        return (fit, .refit)
+    }
+
     /// Suggests the next point.
     ///
     /// - Parameters:
@@ -300,6 +327,7 @@ public struct BayesianOptimizer: Sendable {
         let fitStart = clock.now
         var observed = observed, values = values
         var subsetRows: Int?
+        let total = values.count
         let large = options.largeHistory
         if values.count > large.threshold, large.model == .subset {
             let scales = warm ? lastHyperparameters?.logLengthScales : nil
@@ -322,7 +350,11 @@ public struct BayesianOptimizer: Sendable {
         let standardised = values.map { ($0 - mean) / sd - shift }
         let fit: GaussianProcessFit
         var decision: RefitSchedule.Decision?
-        if n <= large.threshold || large.model == .subset {
+        if subsetRows != nil {
+            let subsetFit = try fitSubset(observed: observed, targets: standardised, total: total, warm: warm, using: &rng)
+            fit = subsetFit.0
+            decision = subsetFit.1
+        } else if n <= large.threshold || large.model == .subset {
             schedule = nil
             kept = nil
             fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,

@@ -23,8 +23,9 @@ import Foundation
 ///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``;
 ///   with ``LargeHistoryModel/exact`` above 1,000 observations also the refit schedule
 ///   (``RefitSchedule``), from which a restored sampler rebuilds the kept factor bit for bit.
-///   The default subset model above 1,000 observations (``LocalSubset``) needs nothing more:
-///   its rows are a function of the history and the warm start's length scales.
+///   The default subset model above 1,000 observations (``LocalSubset``) saves the same vector
+///   for its θ refit count (its rows are a function of the history and the warm start's length
+///   scales).
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``,
 ///   <doc:HyperDriveSemantics#Extensions-beyond-Azure>) enter the surrogate as
 ///   ``partialObservations`` says.

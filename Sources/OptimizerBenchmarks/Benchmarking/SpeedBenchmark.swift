@@ -85,7 +85,9 @@ package struct SpeedBenchmark: Sendable {
         package var exactlyScoredMedian: Double
         /// Batched gradient rounds (median).
         package var acquisitionRoundsMedian: Double
-        /// How many of the K suggestions refitted θ, kept and extended the factor, re-anchored it.
+        /// How many of the K suggestions refitted θ, kept and extended the factor, re-anchored it,
+        /// kept θ on a subset (``LargeHistoryModel/subset``).
+        package var keeps: Int
         package var refits: Int
         package var extensions: Int
         package var reanchors: Int
@@ -179,7 +181,7 @@ package struct SpeedBenchmark: Sendable {
         }
         var point = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates(0), using: &rng).point
         var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = []
-        var refits = 0, extensions = 0, reanchors = 0
+        var refits = 0, extensions = 0, reanchors = 0, keeps = 0
         var scored: [Double] = [], rounds: [Double] = []
         for step in 1...sequential {
             x = x.appendingRows(Matrix(rowVectors: [point]))
@@ -196,6 +198,7 @@ package struct SpeedBenchmark: Sendable {
             case .refit?, nil: refits += 1
             case .extend?: extensions += 1
             case .reanchor?: reanchors += 1
+            case .keep?: keeps += 1
             }
             point = s.point
         }
@@ -203,7 +206,7 @@ package struct SpeedBenchmark: Sendable {
                           suggestSecondsMean: totals.reduce(0, +) / Double(totals.count), suggestSecondsMax: totals.max()!,
                           fitSecondsMedian: quantile(fits, 0.5), acquisitionSecondsMedian: quantile(acquisitions, 0.5),
                           exactlyScoredMedian: quantile(scored, 0.5), acquisitionRoundsMedian: quantile(rounds, 0.5),
-                          refits: refits, extensions: extensions, reanchors: reanchors,
+                          keeps: keeps, refits: refits, extensions: extensions, reanchors: reanchors,
                           peakRSSBytes: resetWorked ? Self.peakRSSBytes() : nil)
     }
 

@@ -27,7 +27,8 @@ import Optimizer
     }
 
     /// The default subset model with pending trials: every suggestion is made on a subset of
-    /// 30 of the 60–63 rows plus the 5 pending points, and nothing refits on a schedule.
+    /// 30 of the 60–63 rows plus the 5 pending points; the untimed first one fits θ, the three
+    /// timed ones keep it (``LargeHistoryOptions/subsetRefitEvery`` is 20).
     @Test func pendingTrialsWithTheSubsetModel() throws {
         var bench = SpeedBenchmark(n: 60, d: 2)
         bench.repeats = 1
@@ -41,7 +42,7 @@ import Optimizer
         let r = try bench.run()
         #expect(r.pending == 5 && r.subsetRows == 30 && r.dpotrfGflops == nil)
         let q = try #require(r.sequential)
-        #expect(q.count == 3 && q.extensions == 0 && q.reanchors == 0)
+        #expect(q.count == 3 && q.extensions == 0 && q.reanchors == 0 && q.keeps == 3, "θ is kept between refits")
         #expect(r.baselineSuggestSeconds != nil)
     }
 

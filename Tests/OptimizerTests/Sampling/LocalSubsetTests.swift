@@ -53,9 +53,10 @@ import TestSupport
     /// Same θ, same standardised targets, n = 500, subset m = 150 (38 best, 57 nearest):
     /// at 300 random points the subset GP's variance is never below the exact GP's (fewer
     /// conditioning points: a theorem, up to rounding); at 50 points within 0.03 of the best
-    /// point (well inside its 57 nearest neighbours' radius) the means agree to 0.05 standard
-    /// deviations of the values — a tolerance measured: the largest difference seen on these
-    /// data was 0.011 — while over the whole cube they differ by more (the model is local).
+    /// point (well inside its 57 nearest neighbours' radius) the means agree to 0.1 standard
+    /// deviations of the values (measured on these data: 0.042), while over the whole cube they
+    /// differ by more (measured: up to 1.44 standard deviations; the model is local, and its
+    /// variance there is up to 6.5× the exact GP's).
     @Test("the subset GP's variance bounds the exact GP's, and its mean agrees next to the incumbent")
     func posteriorAgainstTheExactGP() throws {
         let (x, y) = Self.history(n: 500)
@@ -77,21 +78,22 @@ import TestSupport
         })
         let nf = full.predict(near), nl = local.predict(near)
         let nearGap = zip(nf.mean, nl.mean).map { abs($0 - $1) }.max()!
-        #expect(nearGap < 0.05, "largest mean difference next to the incumbent \(nearGap)")
+        #expect(nearGap < 0.1, "largest mean difference next to the incumbent \(nearGap)")
         let farGap = zip(pf.mean, pl.mean).map { abs($0 - $1) }.max()!
         #expect(farGap > nearGap, "the model is local: it differs more away from the incumbent (\(farGap))")
     }
 
     /// Above the threshold the optimizer's suggestion is, bit for bit, the suggestion of the
     /// n ≤ threshold path on the subset's rows (same warm start, same random stream), with the
-    /// pending points taken in by the kriging believer; its model holds m + k rows, never n, and
-    /// no factor is kept.
+    /// pending points taken in by the kriging believer; its model holds m rows, never n, and no
+    /// factor is kept. The next suggestions keep θ until a refit is due.
     @Test("above the threshold the optimizer is the small-n optimizer on the subset")
     func optimizerOnTheSubset() throws {
         let (x, y) = Self.history(n: 400)
         var options = BayesianOptimizerOptions()
         options.largeHistory.threshold = 100
         options.largeHistory.subsetSize = 100
+        options.largeHistory.subsetRefitEvery = 3
         options.acquisition.candidateCount = 256
         let pending = QuasiRandom.unitCube(count: 8, dimension: 6, seed: 41)
         let candidates = QuasiRandom.unitCube(count: 256, dimension: 6, seed: 42)
@@ -110,6 +112,23 @@ import TestSupport
                                       candidates: candidates, using: &rng2)
         #expect(r.subsetRows == nil)
         #expect(r.point == s.point && r.acquisitionValue == s.acquisitionValue && r.hyperparameters == s.hyperparameters)
+        #expect(s.decision == .refit)
+        // The next suggestions keep θ (a GP on the new subset with the same hyperparameters,
+        // no fit) until `subsetRefitEvery` of them, then refit.
+        var x2 = x, y2 = y
+        var decisions: [RefitSchedule.Decision?] = []
+        var point = s.point
+        for step in 0..<4 {
+            x2 = x2.appendingRows(Matrix(rowVectors: [point]))
+            y2.append(-TestFunction.hartmann6.evaluate(unitCube: point))
+            var stepRNG = SplitMix64(seed: 2, stream: UInt64(step))
+            let before = optimizer.lastHyperparameters
+            let next = try optimizer.suggest(observed: x2, values: y2, pending: pending, candidates: candidates, using: &stepRNG)
+            decisions.append(next.decision)
+            if next.decision == .keep { #expect(next.fit.runs.isEmpty && next.hyperparameters == before) }
+            point = next.point
+        }
+        #expect(decisions == [.keep, .keep, .keep, .refit], "subsetRefitEvery 3: \(decisions)")
     }
 
     /// Bad histories of 400 trials with the threshold at 50: duplicates, constant values, NaN
