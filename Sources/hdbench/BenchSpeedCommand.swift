@@ -78,6 +78,7 @@ struct BenchSpeedCommand: ParsableCommand {
             var object: [String: Any] = [
                 "n": r.n, "d": r.d, "fit_seconds": r.fitSeconds, "acquisition_seconds": r.acquisitionSeconds,
                 "suggest_seconds": r.suggestSeconds, "suggest_seconds_min": r.suggestSecondsMin,
+                "suggest_cpu_seconds": r.suggestCPUSeconds,
                 "blas": r.blas, "threads": r.threads,
                 "function": r.function, "warm": r.warm, "repeats": r.repeats,
                 "fit_evaluations": r.fitEvaluations, "acquisition_rounds": r.acquisitionRounds,
@@ -93,6 +94,7 @@ struct BenchSpeedCommand: ParsableCommand {
                 object["sequential_suggest_seconds"] = q.suggestSeconds
                 object["sequential_suggest_seconds_mean"] = q.suggestSecondsMean
                 object["sequential_suggest_seconds_max"] = q.suggestSecondsMax
+                object["sequential_suggest_cpu_seconds"] = q.suggestCPUSeconds
                 object["sequential_fit_seconds"] = q.fitSecondsMedian
                 object["sequential_acquisition_seconds"] = q.acquisitionSecondsMedian
                 object["sequential_exactly_scored"] = q.exactlyScoredMedian
@@ -111,13 +113,13 @@ struct BenchSpeedCommand: ParsableCommand {
             print("            median      min")
             print("fit         \(fmt(r.fitSeconds))s  \(fmt(r.fitSecondsMin))s   (\(r.fitEvaluations) likelihood evaluations)")
             print("acquisition \(fmt(r.acquisitionSeconds))s  \(fmt(r.acquisitionSecondsMin))s   (\(r.acquisitionRounds) batched rounds)")
-            print("suggest     \(fmt(r.suggestSeconds))s  \(fmt(r.suggestSecondsMin))s")
+            print("suggest     \(fmt(r.suggestSeconds))s  \(fmt(r.suggestSecondsMin))s   (CPU \(fmt(r.suggestCPUSeconds))s)")
             if let peak = r.coldPeakRSSBytes { print("cold peak RSS \(peak / 1_048_576) MiB") }
             if let b = r.baselineSuggestSeconds {
                 print("baseline    \(fmt(b))s  one cold suggestion with the large-history path off (before it), peak RSS \(r.baselinePeakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "?")")
             }
             if let q = r.sequential {
-                print("sequential  \(q.count) suggestions: median \(fmt(q.suggestSeconds))s  mean \(fmt(q.suggestSecondsMean))s  max \(fmt(q.suggestSecondsMax))s")
+                print("sequential  \(q.count) suggestions: median \(fmt(q.suggestSeconds))s  mean \(fmt(q.suggestSecondsMean))s  max \(fmt(q.suggestSecondsMax))s  (CPU median \(fmt(q.suggestCPUSeconds))s)")
                 print("            fit \(fmt(q.fitSecondsMedian))s  acquisition \(fmt(q.acquisitionSecondsMedian))s (medians; \(Int(q.exactlyScoredMedian)) candidates scored exactly, \(Int(q.acquisitionRoundsMedian)) gradient rounds); refits \(q.refits), extensions \(q.extensions), re-anchors \(q.reanchors), θ kept on a subset \(q.keeps)")
                 print("            peak RSS \(q.peakRSSBytes.map { "\($0 / 1_048_576) MiB" } ?? "not measurable here")")
             }

@@ -43,6 +43,9 @@ package struct SpeedBenchmark: Sendable {
         package var fitSeconds: Double
         package var acquisitionSeconds: Double
         package var suggestSeconds: Double
+        /// CPU seconds of the process over the timed cold suggestions (median): what the
+        /// suggestion costs without the waiting a shared machine adds to wall time.
+        package var suggestCPUSeconds: Double
         package var suggestSecondsMin: Double
         package var fitSecondsMin: Double
         package var acquisitionSecondsMin: Double
@@ -79,6 +82,8 @@ package struct SpeedBenchmark: Sendable {
         package var suggestSeconds: Double
         package var suggestSecondsMean: Double
         package var suggestSecondsMax: Double
+        /// Median CPU seconds of the process per suggestion.
+        package var suggestCPUSeconds: Double
         package var fitSecondsMedian: Double
         package var acquisitionSecondsMedian: Double
         /// Candidates scored exactly (median), of `candidateCount`.
@@ -114,7 +119,7 @@ package struct SpeedBenchmark: Sendable {
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 999)
             _ = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates, warm: false, using: &rng)
         }
-        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = []
+        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = [], cpu: [Double] = []
         // Only counts are kept from the last suggestion: holding it would keep its n×n factor alive.
         var lastFitEvaluations = 0, lastRounds = 0
         var subsetRows: Int?
@@ -122,9 +127,11 @@ package struct SpeedBenchmark: Sendable {
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ UInt64(r) &+ 1)
             var local = optimizer
             let start = clock.now
+            let cpuStart = Self.processCPUSeconds()
             let s = try local.suggest(observed: x, values: y, pending: running, candidates: candidates, warm: warm, using: &rng)
             subsetRows = s.subsetRows
             totals.append(BayesianOptimizer.seconds(clock.now - start))
+            cpu.append(Self.processCPUSeconds() - cpuStart)
             fits.append(s.fitSeconds)
             acquisitions.append(s.acquisitionSeconds)
             lastFitEvaluations = s.fit.runs.map(\.evaluations).reduce(0, +)
@@ -152,7 +159,7 @@ package struct SpeedBenchmark: Sendable {
         }
         return Result(n: n, d: d, function: f.name,
                       fitSeconds: quantile(fits, 0.5), acquisitionSeconds: quantile(acquisitions, 0.5),
-                      suggestSeconds: quantile(totals, 0.5), suggestSecondsMin: totals.min()!,
+                      suggestSeconds: quantile(totals, 0.5), suggestCPUSeconds: quantile(cpu, 0.5), suggestSecondsMin: totals.min()!,
                       fitSecondsMin: fits.min()!, acquisitionSecondsMin: acquisitions.min()!,
                       blas: BLAS.configuration, threads: BLAS.threadCount,
                       dpotrfGflops: measuresDpotrf ? Self.dpotrfGflops(n: n, seed: seed) : nil, repeats: repeats, warm: warm,
@@ -180,7 +187,7 @@ package struct SpeedBenchmark: Sendable {
             QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 10_000 &+ UInt64(step))
         }
         var point = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates(0), using: &rng).point
-        var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = []
+        var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = [], cpu: [Double] = []
         var refits = 0, extensions = 0, reanchors = 0, keeps = 0
         var scored: [Double] = [], rounds: [Double] = []
         for step in 1...sequential {
@@ -188,8 +195,10 @@ package struct SpeedBenchmark: Sendable {
             y.append(-f.evaluate(unitCube: point))
             var stepRNG = SplitMix64(seed: seed, stream: 2 &+ UInt64(step))
             let began = clock.now
+            let cpuStart = Self.processCPUSeconds()
             let s = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates(step), using: &stepRNG)
             totals.append(BayesianOptimizer.seconds(clock.now - began))
+            cpu.append(Self.processCPUSeconds() - cpuStart)
             fits.append(s.fitSeconds)
             acquisitions.append(s.acquisitionSeconds)
             scored.append(Double(s.maximum.exactlyScored))
@@ -204,10 +213,18 @@ package struct SpeedBenchmark: Sendable {
         }
         return Sequential(count: sequential, suggestSeconds: quantile(totals, 0.5),
                           suggestSecondsMean: totals.reduce(0, +) / Double(totals.count), suggestSecondsMax: totals.max()!,
+                          suggestCPUSeconds: quantile(cpu, 0.5),
                           fitSecondsMedian: quantile(fits, 0.5), acquisitionSecondsMedian: quantile(acquisitions, 0.5),
                           exactlyScoredMedian: quantile(scored, 0.5), acquisitionRoundsMedian: quantile(rounds, 0.5),
                           keeps: keeps, refits: refits, extensions: extensions, reanchors: reanchors,
                           peakRSSBytes: resetWorked ? Self.peakRSSBytes() : nil)
+    }
+
+    /// CPU seconds (user + system, all threads) the process has used so far.
+    package static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// The process's peak resident set (`VmHWM` of /proc/self/status), nil off Linux.
