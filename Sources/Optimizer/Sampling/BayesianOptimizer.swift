@@ -94,22 +94,48 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// The large-history path of ``BayesianOptimizer``. Above ``threshold`` observations the
-/// hyperparameters θ are refitted only on a schedule; between refits the Cholesky factor of K
-/// (which depends on X and θ only, not on the values) is kept and grown one row per new
-/// observation with the O(n²) append, and only α = K⁻¹ỹ is recomputed (O(n²)) for the
-/// re-standardised values. At or below the threshold every suggestion refits as before.
+/// The model ``BayesianOptimizer`` uses above ``LargeHistoryOptions/threshold`` observations.
+public enum LargeHistoryModel: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A subset-of-data GP (the default): the exact GP, fitted as at n ≤ threshold, on
+    /// ``LargeHistoryOptions/subsetSize`` rows chosen by ``LocalSubset`` (the best values, the
+    /// nearest to the best point, a space-filling rest). Cost and memory are those of a history
+    /// of `subsetSize` rows plus O(n·m·d) for the choice, whatever n; the model is local: far
+    /// from the incumbent it knows fewer points than the exact GP
+    /// (<doc:BayesianCore#Large-histories>).
+    case subset
+    /// The exact GP on all n rows: θ refitted on a schedule, the Cholesky factor kept and
+    /// grown by appends in between (``RefitSchedule``), candidates screened by a variance
+    /// bound. O(n²) memory and per-suggestion work; 7 s and 1.6 GB per suggestion at n = 10,000.
+    case exact
+}
+
+/// The large-history path of ``BayesianOptimizer``: above ``threshold`` observations the
+/// model is ``model`` (default: a subset-of-data GP). At or below the threshold every
+/// suggestion fits the exact GP on every observation, refitting θ.
 ///
-/// Memory: above the threshold the optimizer keeps the factor between suggestions (n² doubles,
-/// 800 MB at n = 10,000) and briefly holds two during an append; `threshold = Int.max` keeps
-/// nothing and refits every time.
+/// With ``LargeHistoryModel/exact`` the hyperparameters θ are refitted only on a schedule;
+/// between refits the Cholesky factor of K (which depends on X and θ only, not on the values)
+/// is kept and grown one row per new observation with the O(n²) append, and only α = K⁻¹ỹ is
+/// recomputed (O(n²)) for the re-standardised values. Memory: the optimizer then keeps the
+/// factor between suggestions (n² doubles, 800 MB at n = 10,000) and briefly holds two during an
+/// append. `threshold = Int.max` keeps nothing and refits every time on every row.
 public struct LargeHistoryOptions: Sendable, Equatable {
     /// The path applies when n > threshold (default 1,000: behaviour up to 1,000 observations
     /// is unchanged). `Int.max` turns it off.
     public var threshold = 1000
+    /// The model above the threshold (default ``LargeHistoryModel/subset``).
+    public var model = LargeHistoryModel.subset
+    /// Rows of the subset-of-data GP (default 1,000, the threshold's: a suggestion above the
+    /// threshold costs what one at the threshold does).
+    public var subsetSize = 1000
+    /// With the subset model, refit θ after this many suggestions with kept θ (default 20), or
+    /// when n has grown by ``refitGrowth``; in between the subset GP is built with the last θ
+    /// (one O(m³) factorisation instead of a MAP-II fit).
+    public var subsetRefitEvery = 20
     /// Refit when n has grown by this factor since the last refit (default 1.2: 20 %).
     public var refitGrowth = 1.2
-    /// Refit after this many suggestions on the kept factor, however slowly n grows (default 200).
+    /// Refit after this many suggestions on the kept factor, however slowly n grows (default
+    /// 200; the subset model uses ``subsetRefitEvery``).
     public var refitEvery = 200
     /// Above the threshold, candidates are screened with a variance bound from this many
     /// observations before the exact variance solves
@@ -155,6 +181,8 @@ public struct RefitSchedule: Sendable, Hashable {
         case extend
         /// Keep θ, factor all n rows afresh (the kept rows are no longer a prefix of X).
         case reanchor
+        /// The subset model between refits: keep θ, factor the subset's rows.
+        case keep
     }
 
     /// The schedule's decision for n observations whose first `factorCount` rows have
@@ -190,6 +218,9 @@ public struct BayesianSuggestion: Sendable {
     public var maximum: AcquisitionMaximum
     /// The large-history path's decision, `nil` at n ≤ ``LargeHistoryOptions/threshold``.
     public var decision: RefitSchedule.Decision?
+    /// Rows the model was fitted on when it is a subset-of-data GP (``LargeHistoryModel/subset``),
+    /// `nil` when it saw every observation.
+    public var subsetRows: Int?
 }
 
 /// The Bayesian optimisation step on the unit cube: fit a Matérn-5/2 ARD GP to standardised
@@ -254,6 +285,27 @@ public struct BayesianOptimizer: Sendable {
         return try model.retargeted(targets)
     }
 
+    /// The subset model's GP on the subset's rows: with the last θ (``RefitSchedule/Decision/keep``)
+    /// unless a refit is due after ``LargeHistoryOptions/subsetRefitEvery`` suggestions or
+    /// growth of the whole history (`total` rows) by ``LargeHistoryOptions/refitGrowth``.
+    private mutating func fitSubset(observed: Matrix, targets: [Double], total: Int, warm: Bool,
+                                    using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> (GaussianProcessFit, RefitSchedule.Decision) {
+        kept = nil
+        var due = options.largeHistory
+        due.refitEvery = due.subsetRefitEvery
+        if warm, let theta = lastHyperparameters, theta.dimension == observed.columns, var s = schedule,
+           s.decision(n: total, prefixFingerprint: s.fingerprint, options: due) != .refit,
+           let model = try? GaussianProcess(inputs: observed, targets: targets, hyperparameters: theta) {
+            s.suggestionsSinceRefit += 1
+            schedule = s
+            return (GaussianProcessFit(model: model, runs: [], fitPoints: 0, fallbackReason: nil), .keep)
+        }
+        let fit = try GaussianProcess.fit(inputs: observed, targets: targets, options: options.fit,
+                                          warmStart: warm ? lastHyperparameters : nil, using: &rng)
+        schedule = RefitSchedule(refitCount: total, suggestionsSinceRefit: 0, anchorCount: 0, factorCount: 0, fingerprint: 0)
+        return (fit, .refit)
+    }
+
     /// Suggests the next point.
     ///
     /// - Parameters:
@@ -269,11 +321,25 @@ public struct BayesianOptimizer: Sendable {
     ///   (the sampler above falls back to a random suggestion and records why).
     public mutating func suggest(observed: Matrix, values: [Double], pending: Matrix? = nil, candidates: Matrix,
                                  discrete: DiscreteCoordinates? = nil, warm: Bool = true, using rng: inout some RandomNumberGenerator) throws(GaussianProcessError) -> BayesianSuggestion {
-        let n = values.count
-        precondition(observed.rows == n && n >= 1, "BayesianOptimizer.suggest: X is \(observed.rows)×\(observed.columns) with \(n) values")
+        precondition(observed.rows == values.count && values.count >= 1,
+                     "BayesianOptimizer.suggest: X is \(observed.rows)×\(observed.columns) with \(values.count) values")
         let clock = ContinuousClock()
         let fitStart = clock.now
-        let values = options.outputWarping.apply(to: values)
+        var observed = observed, values = values
+        var subsetRows: Int?
+        let total = values.count
+        let large = options.largeHistory
+        if values.count > large.threshold, large.model == .subset {
+            let scales = warm ? lastHyperparameters?.logLengthScales : nil
+            let rows = LocalSubset.indices(observed: observed, values: values, size: large.subsetSize, logLengthScales: scales)
+            if rows.count < values.count {
+                observed = observed.gathering(rows: rows)
+                values = rows.map { values[$0] }
+                subsetRows = rows.count
+            }
+        }
+        let n = values.count
+        values = options.outputWarping.apply(to: values)
         let mean = values.reduce(0, +) / Double(n)
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(n - 1, 1))
         // Constant outputs: sd 0 would divide by zero; unit scale keeps them at 0.
@@ -284,7 +350,11 @@ public struct BayesianOptimizer: Sendable {
         let standardised = values.map { ($0 - mean) / sd - shift }
         let fit: GaussianProcessFit
         var decision: RefitSchedule.Decision?
-        if n <= options.largeHistory.threshold {
+        if subsetRows != nil {
+            let subsetFit = try fitSubset(observed: observed, targets: standardised, total: total, warm: warm, using: &rng)
+            fit = subsetFit.0
+            decision = subsetFit.1
+        } else if n <= large.threshold || large.model == .subset {
             schedule = nil
             kept = nil
             fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
@@ -338,7 +408,7 @@ public struct BayesianOptimizer: Sendable {
         // The incumbent always starts one L-BFGS-B run, so the acquisition is refined next to
         // the best observation as well as at the best quasi-random candidates.
         var acquisitionOptions = options.acquisition
-        if n > options.largeHistory.threshold, acquisitionOptions.screeningRows == nil {
+        if n > large.threshold, large.model == .exact, acquisitionOptions.screeningRows == nil {
             acquisitionOptions.screeningRows = options.largeHistory.screeningRows
         }
         let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
@@ -347,7 +417,7 @@ public struct BayesianOptimizer: Sendable {
         return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value, incumbent: incumbent,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
-                                  fit: fit, maximum: maximum, decision: decision)
+                                  fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows)
     }
 
     package static func seconds(_ d: Duration) -> Double {

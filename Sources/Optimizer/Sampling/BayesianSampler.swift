@@ -21,8 +21,11 @@ import Foundation
 ///   carries a ``SamplerDiagnostic/Kind/fallback`` diagnostic saying why.
 /// - State: the Gaussian process's warm start (``BayesianOptimizer/lastHyperparameters``) is
 ///   returned with every suggestion (``Suggestion/state``) and put back by ``restore(_:)``;
-///   above 1,000 observations also the refit schedule (``RefitSchedule``), from which a
-///   restored sampler rebuilds the kept factor bit for bit.
+///   with ``LargeHistoryModel/exact`` above 1,000 observations also the refit schedule
+///   (``RefitSchedule``), from which a restored sampler rebuilds the kept factor bit for bit.
+///   The default subset model above 1,000 observations (``LocalSubset``) saves the same vector
+///   for its θ refit count (its rows are a function of the history and the warm start's length
+///   scales).
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``,
 ///   <doc:HyperDriveSemantics#Extensions-beyond-Azure>) enter the surrogate as
 ///   ``partialObservations`` says.
@@ -73,8 +76,9 @@ public struct BayesianSampler: Sampler {
     public var optimizer: BayesianOptimizer
     /// What the surrogate believed when it made a suggestion. Kept small on purpose: holding
     /// the whole ``BayesianSuggestion`` would keep its fitted model (an n×n factor) alive
-    /// between suggestions. (Above ``LargeHistoryOptions/threshold`` observations the
-    /// ``optimizer`` does keep one factor, on purpose: the next suggestion grows it.)
+    /// between suggestions. (Above ``LargeHistoryOptions/threshold`` observations with
+    /// ``LargeHistoryModel/exact`` the ``optimizer`` does keep one factor, on purpose: the next
+    /// suggestion grows it.)
     public struct ModelSuggestion: Sendable, Equatable {
         /// The point run, in the unit cube.
         public var point: [Double]
@@ -211,7 +215,8 @@ public struct BayesianSampler: Sampler {
         let h = s.hyperparameters
         func short(_ x: Double) -> String { String(format: "%.3g", x) }
         let scales = zip(names, h.logLengthScales).map { "\($0)=\(short(exp($1)))" }.joined(separator: " ")
-        return SamplerDiagnostic(.model, "GP on \(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))")
+        let rows = s.subsetRows.map { "a local subset of \($0) of " } ?? ""
+        return SamplerDiagnostic(.model, "GP on \(rows)\(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))")
     }
 
     /// The finished observations' values oriented so that larger is better, partial ones

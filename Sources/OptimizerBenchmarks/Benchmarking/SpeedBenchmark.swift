@@ -20,6 +20,15 @@ package struct SpeedBenchmark: Sendable {
     /// Successive suggestions after the cold ones, each told its result before the next (as a
     /// sweep at concurrency 1 does); 0 = none.
     package var sequential = 0
+    /// Pending (running) trials every suggestion is made with: k quasi-random points the
+    /// model takes in by ``BayesianOptimizerOptions/pendingStrategy`` (kriging believer), as a
+    /// sweep at concurrency k + 1 does; 0 = none.
+    package var pending = 0
+    /// With the sequential phase: also time one cold suggestion with the large-history path off
+    /// (the exact GP on all n rows). Costs O(n²) memory and O(n³) time: off for n = 20,000.
+    package var pathOffBaseline = true
+    /// Measure `dpotrf` at n at the end of the run (three n×n matrices, O(n³)).
+    package var measuresDpotrf = true
 
     package init(n: Int, d: Int) {
         self.n = n
@@ -34,12 +43,16 @@ package struct SpeedBenchmark: Sendable {
         package var fitSeconds: Double
         package var acquisitionSeconds: Double
         package var suggestSeconds: Double
+        /// CPU seconds of the process over the timed cold suggestions (median): what the
+        /// suggestion costs without the waiting a shared machine adds to wall time.
+        package var suggestCPUSeconds: Double
         package var suggestSecondsMin: Double
         package var fitSecondsMin: Double
         package var acquisitionSecondsMin: Double
         package var blas: String
         package var threads: Int
-        package var dpotrfGflops: Double
+        /// `nil` when not measured (``measuresDpotrf``).
+        package var dpotrfGflops: Double?
         package var repeats: Int
         package var warm: Bool
         /// L-BFGS-B evaluations in the last hyperparameter fit (all starts).
@@ -55,6 +68,10 @@ package struct SpeedBenchmark: Sendable {
         package var baselinePeakRSSBytes: Int?
         /// The sequential phase, when asked for.
         package var sequential: Sequential?
+        /// Pending trials each suggestion was made with.
+        package var pending: Int
+        /// Rows of the subset-of-data GP in the last cold suggestion (`nil`: every row).
+        package var subsetRows: Int?
     }
 
     /// K successive suggestions on a growing history, warm state kept between them.
@@ -65,13 +82,17 @@ package struct SpeedBenchmark: Sendable {
         package var suggestSeconds: Double
         package var suggestSecondsMean: Double
         package var suggestSecondsMax: Double
+        /// Median CPU seconds of the process per suggestion.
+        package var suggestCPUSeconds: Double
         package var fitSecondsMedian: Double
         package var acquisitionSecondsMedian: Double
         /// Candidates scored exactly (median), of `candidateCount`.
         package var exactlyScoredMedian: Double
         /// Batched gradient rounds (median).
         package var acquisitionRoundsMedian: Double
-        /// How many of the K suggestions refitted θ, kept and extended the factor, re-anchored it.
+        /// How many of the K suggestions refitted θ, kept and extended the factor, re-anchored it,
+        /// kept θ on a subset (``LargeHistoryModel/subset``).
+        package var keeps: Int
         package var refits: Int
         package var extensions: Int
         package var reanchors: Int
@@ -89,23 +110,28 @@ package struct SpeedBenchmark: Sendable {
         let f = function
         let x = QuasiRandom.unitCube(count: n, dimension: d, seed: seed)
         let y = (0..<n).map { -f.evaluate(unitCube: x.row($0)) }
+        let running = pendingPoints
         let clock = ContinuousClock()
 
         var optimizer = BayesianOptimizer(options: options)
         var rng = SplitMix64(seed: seed, stream: 1)
         if warm {
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 999)
-            _ = try optimizer.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &rng)
+            _ = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates, warm: false, using: &rng)
         }
-        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = []
+        var fits: [Double] = [], acquisitions: [Double] = [], totals: [Double] = [], cpu: [Double] = []
         // Only counts are kept from the last suggestion: holding it would keep its n×n factor alive.
         var lastFitEvaluations = 0, lastRounds = 0
+        var subsetRows: Int?
         for r in 0..<repeats {
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ UInt64(r) &+ 1)
             var local = optimizer
             let start = clock.now
-            let s = try local.suggest(observed: x, values: y, candidates: candidates, warm: warm, using: &rng)
+            let cpuStart = Self.processCPUSeconds()
+            let s = try local.suggest(observed: x, values: y, pending: running, candidates: candidates, warm: warm, using: &rng)
+            subsetRows = s.subsetRows
             totals.append(BayesianOptimizer.seconds(clock.now - start))
+            cpu.append(Self.processCPUSeconds() - cpuStart)
             fits.append(s.fitSeconds)
             acquisitions.append(s.acquisitionSeconds)
             lastFitEvaluations = s.fit.runs.map(\.evaluations).reduce(0, +)
@@ -116,14 +142,14 @@ package struct SpeedBenchmark: Sendable {
         // first-touch costs alone; its peak is read after a reset.
         _ = Self.resetPeakRSS()
         var baselineSeconds: Double?, baselinePeak: Int?
-        if sequential > 0 {
+        if sequential > 0, pathOffBaseline {
             var legacy = options
             legacy.largeHistory.threshold = .max
             var baseline = BayesianOptimizer(options: legacy)
             var baselineRNG = SplitMix64(seed: seed, stream: 1)
             let candidates = QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 1)
             let start = clock.now
-            _ = try baseline.suggest(observed: x, values: y, candidates: candidates, warm: false, using: &baselineRNG)
+            _ = try baseline.suggest(observed: x, values: y, pending: running, candidates: candidates, warm: false, using: &baselineRNG)
             baselineSeconds = BayesianOptimizer.seconds(clock.now - start)
             baselinePeak = Self.peakRSSBytes()
         }
@@ -133,14 +159,19 @@ package struct SpeedBenchmark: Sendable {
         }
         return Result(n: n, d: d, function: f.name,
                       fitSeconds: quantile(fits, 0.5), acquisitionSeconds: quantile(acquisitions, 0.5),
-                      suggestSeconds: quantile(totals, 0.5), suggestSecondsMin: totals.min()!,
+                      suggestSeconds: quantile(totals, 0.5), suggestCPUSeconds: quantile(cpu, 0.5), suggestSecondsMin: totals.min()!,
                       fitSecondsMin: fits.min()!, acquisitionSecondsMin: acquisitions.min()!,
                       blas: BLAS.configuration, threads: BLAS.threadCount,
-                      dpotrfGflops: Self.dpotrfGflops(n: n, seed: seed), repeats: repeats, warm: warm,
+                      dpotrfGflops: measuresDpotrf ? Self.dpotrfGflops(n: n, seed: seed) : nil, repeats: repeats, warm: warm,
                       fitEvaluations: lastFitEvaluations,
                       acquisitionRounds: lastRounds,
                       coldPeakRSSBytes: coldPeak, baselineSuggestSeconds: baselineSeconds, baselinePeakRSSBytes: baselinePeak,
-                      sequential: sequentialResult)
+                      sequential: sequentialResult, pending: pending, subsetRows: subsetRows)
+    }
+
+    /// The ``pending`` running trials: quasi-random points apart from the history's.
+    private var pendingPoints: Matrix? {
+        pending > 0 ? QuasiRandom.unitCube(count: pending, dimension: d, seed: seed &+ 5_000_011) : nil
     }
 
     /// One untimed suggestion at n (a sweep's first), then `sequential` timed ones, each after
@@ -151,20 +182,23 @@ package struct SpeedBenchmark: Sendable {
         var optimizer = BayesianOptimizer(options: options)
         var x = start, y = startValues
         var rng = SplitMix64(seed: seed, stream: 2)
+        let running = pendingPoints
         func candidates(_ step: Int) -> Matrix {
             QuasiRandom.unitCube(count: options.acquisition.candidateCount, dimension: d, seed: seed &+ 10_000 &+ UInt64(step))
         }
-        var point = try optimizer.suggest(observed: x, values: y, candidates: candidates(0), using: &rng).point
-        var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = []
-        var refits = 0, extensions = 0, reanchors = 0
+        var point = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates(0), using: &rng).point
+        var totals: [Double] = [], fits: [Double] = [], acquisitions: [Double] = [], cpu: [Double] = []
+        var refits = 0, extensions = 0, reanchors = 0, keeps = 0
         var scored: [Double] = [], rounds: [Double] = []
         for step in 1...sequential {
             x = x.appendingRows(Matrix(rowVectors: [point]))
             y.append(-f.evaluate(unitCube: point))
             var stepRNG = SplitMix64(seed: seed, stream: 2 &+ UInt64(step))
             let began = clock.now
-            let s = try optimizer.suggest(observed: x, values: y, candidates: candidates(step), using: &stepRNG)
+            let cpuStart = Self.processCPUSeconds()
+            let s = try optimizer.suggest(observed: x, values: y, pending: running, candidates: candidates(step), using: &stepRNG)
             totals.append(BayesianOptimizer.seconds(clock.now - began))
+            cpu.append(Self.processCPUSeconds() - cpuStart)
             fits.append(s.fitSeconds)
             acquisitions.append(s.acquisitionSeconds)
             scored.append(Double(s.maximum.exactlyScored))
@@ -173,15 +207,24 @@ package struct SpeedBenchmark: Sendable {
             case .refit?, nil: refits += 1
             case .extend?: extensions += 1
             case .reanchor?: reanchors += 1
+            case .keep?: keeps += 1
             }
             point = s.point
         }
         return Sequential(count: sequential, suggestSeconds: quantile(totals, 0.5),
                           suggestSecondsMean: totals.reduce(0, +) / Double(totals.count), suggestSecondsMax: totals.max()!,
+                          suggestCPUSeconds: quantile(cpu, 0.5),
                           fitSecondsMedian: quantile(fits, 0.5), acquisitionSecondsMedian: quantile(acquisitions, 0.5),
                           exactlyScoredMedian: quantile(scored, 0.5), acquisitionRoundsMedian: quantile(rounds, 0.5),
-                          refits: refits, extensions: extensions, reanchors: reanchors,
+                          keeps: keeps, refits: refits, extensions: extensions, reanchors: reanchors,
                           peakRSSBytes: resetWorked ? Self.peakRSSBytes() : nil)
+    }
+
+    /// CPU seconds (user + system, all threads) the process has used so far.
+    package static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 
     /// The process's peak resident set (`VmHWM` of /proc/self/status), nil off Linux.

@@ -92,6 +92,18 @@ public struct Matrix: Sendable, Hashable {
         return out
     }
 
+    /// The rows at `indices`, in that order.
+    public func gathering(rows indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, columns: columns)
+        for j in 0..<columns {
+            for (k, i) in indices.enumerated() {
+                precondition(i >= 0 && i < rows, "Matrix.gathering: row \(i) outside 0..<\(rows)")
+                out.elements[k + j * indices.count] = elements[i + j * rows]
+            }
+        }
+        return out
+    }
+
     /// This matrix with the rows of `other` appended below (same column count).
     public func appendingRows(_ other: Matrix) -> Matrix {
         precondition(other.columns == columns || rows == 0,

@@ -4,9 +4,9 @@ import Testing
 import OptimizerBenchmarks
 import TestSupport
 
-/// The large-history path (``LargeHistoryOptions``, ``RefitSchedule``): its decisions, its
-/// agreement with a refit on the same θ, and its state round trip. The threshold is lowered so
-/// that the path runs at test sizes.
+/// The exact large-history model (``LargeHistoryModel/exact``, ``RefitSchedule``): its
+/// decisions, its agreement with a refit on the same θ, and its state round trip. The threshold
+/// is lowered so that the path runs at test sizes. (The default subset model: LocalSubsetTests.)
 @Suite struct LargeHistoryTests {
     static let options = LargeHistoryOptions()
 
@@ -35,6 +35,7 @@ import TestSupport
     func extensionsAgreeWithARefactorisation() throws {
         var options = BayesianOptimizerOptions()
         options.largeHistory.threshold = 50
+        options.largeHistory.model = .exact
         let f = TestFunction.hartmann6
         var x = QuasiRandom.unitCube(count: 60, dimension: 6, seed: 5)
         var y = (0..<60).map { -f.evaluate(unitCube: x.row($0)) }
@@ -89,6 +90,7 @@ import TestSupport
         let space = try SearchSpace(["x": .uniform(-5, 10), "y": .uniform(0, 15)])
         var options = BayesianOptimizerOptions()
         options.largeHistory.threshold = 15
+        options.largeHistory.model = .exact
         var original = BayesianSampler(space: space, seed: 4, initialDesignSize: 5, options: options)
         var history = SamplerHistory(goal: .minimize)
         _ = try SamplerStateTests.run(count: 16, sampler: &original, history: &history)
