@@ -139,7 +139,7 @@ public struct LargeHistoryOptions: Sendable, Equatable {
     public var refitEvery = 200
     /// Above the threshold, candidates are screened with a variance bound from this many
     /// observations before the exact variance solves
-    /// (``AcquisitionMaximizerOptions/screeningRows``; `nil`: no screening).
+    /// (`AcquisitionMaximizerOptions.screeningRows`; `nil`: no screening).
     public var screeningRows: Int? = 1000
 
     public init() {}
