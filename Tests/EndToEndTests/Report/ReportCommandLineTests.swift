@@ -128,9 +128,9 @@ extension ReportTests {
             #expect(parsed?.count == 1)
             #expect(parsed?.first?["parameter"] as? String == "lr")
             #expect(parsed?.first?["importance"] as? Double == 1)
-            // Not an experiment: the same one line and exit status as `best` and `report`.
+            // Not an experiment: the same one line and exit status (2, bad input) as `best` and `report`.
             let notExperiment = try await HDBenchBinary.run(["importance", work.path], in: work)
-            #expect(notExperiment.status == 1)
+            #expect(notExperiment.status == 2)
             #expect(notExperiment.output.contains("holds no hdbench experiment"))
         }
     }
