@@ -73,15 +73,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .customLong("gpus-per-trial"), help: "With --executor slurm: GPUs each trial job asks for (--gres=gpu:N).")
     var gpusPerTrial: Int?
 
-    @Option(help: ArgumentHelp("Run these configurations first, in order (JSON lines, one object per line naming every search_space parameter, e.g. {\"lr\": 0.01, \"layers\": 2}); they count in max_total_trials.", valueName: "FILE"))
-    var enqueue: String?
-
-    @Option(name: .customLong("warm-start"), help: ArgumentHelp("Give the sampler the completed trials of an earlier experiment folder (repeatable); they do not count in max_total_trials.", valueName: "DIR"))
-    var warmStart: [String] = []
-
-    // A string, so that a value that is not a number gets hdbench's one-line message and exit 2.
-    @Option(help: ArgumentHelp("End the sweep when a trial's primary metric reaches VALUE (≥ when maximizing, ≤ when minimizing); overrides x-hdbench.target.", valueName: "VALUE"))
-    var target: String?
+    @OptionGroup var startOptions: StartOptions
 
     enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
         case local, slurm
@@ -128,16 +120,11 @@ struct SweepCommand: AsyncParsableCommand {
         // Everything the command line can get wrong is checked before anything is created.
         var definition = try jobOptions.load(job)
         if !azuremlRunShim { definition.azuremlRunShim = false }
-        if let target {
-            guard let value = Double(target.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw usageError([ConfigurationProblem(path: "--target", message: "'\(target)' is not a finite number; give the primary metric's value that ends the sweep, e.g. --target 0.95")])
-            }
-            definition.target = value
+        try startOptions.applyTarget(to: &definition)
+        if resume && startOptions.givesStart {
+            throw usageError([ConfigurationProblem(path: startOptions.enqueue != nil ? "--enqueue" : "--warm-start", message: "applies when a sweep starts; a resumed sweep runs the rest of the queue and keeps the warm start recorded when it started (resume without it)")])
         }
-        if resume && (enqueue != nil || !warmStart.isEmpty) {
-            throw usageError([ConfigurationProblem(path: enqueue != nil ? "--enqueue" : "--warm-start", message: "applies when a sweep starts; a resumed sweep runs the rest of the queue and keeps the warm start recorded when it started (resume without it)")])
-        }
-        let start = try Self.readStart(enqueue: enqueue, warmStart: warmStart, definition: definition)
+        let start = try startOptions.read(for: definition)
         let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
         let directory = try chooseDirectory(job: jobURL, node: definition.pipelineNode)
         if resume, let existing = try? ExperimentStore.open(existing: directory) {
@@ -197,8 +184,7 @@ struct SweepCommand: AsyncParsableCommand {
 
         print("experiment: \(directory.path)")
         for warning in definition.warnings { print("warning: \(warning)") }
-        if !start.enqueued.isEmpty { print("enqueued: \(start.enqueued.count) configuration\(start.enqueued.count == 1 ? "" : "s") run first") }
-        for source in start.warmStart { print(source.summary.line) }
+        for line in start.summaryLines { print(line) }
         flushOutput()
 
         // A closed stdout (`| head`) must not kill hdbench and orphan its trials; trials get
@@ -225,30 +211,6 @@ struct SweepCommand: AsyncParsableCommand {
         case .interrupted: throw ExitCode(130)
         case .failed: throw ExitCode.failure
         }
-    }
-
-    /// `--enqueue` and `--warm-start`, read and checked (problems: one line each, exit 2).
-    static func readStart(enqueue: String?, warmStart: [String], definition: SweepDefinition) throws -> SweepStart {
-        var start = SweepStart()
-        var problems: [ConfigurationProblem] = []
-        if let enqueue {
-            do {
-                start.enqueued = try SweepStart.readEnqueue(URL(fileURLWithPath: enqueue), displayPath: enqueue, space: definition.searchSpace,
-                                                            maxTotalTrials: definition.limits.maxTotalTrials)
-            } catch {
-                problems += error.problems
-            }
-        }
-        for folder in warmStart {
-            do {
-                start.warmStart.append(try SweepStart.readWarmStart(URL(fileURLWithPath: folder).standardizedFileURL, displayPath: folder,
-                                                                    space: definition.searchSpace, objective: definition.objective))
-            } catch {
-                problems += error.problems
-            }
-        }
-        if !problems.isEmpty { throw usageError(problems) }
-        return start
     }
 
     /// Trials the sweep will run: max_total_trials, or fewer when the space is finite and smaller.

@@ -4,7 +4,8 @@ import Optimizer
 import OptimizerSweep
 import OptimizerBenchmarks
 
-/// `hdbench validate JOB.yml`: checks a sweep job without running it.
+/// `hdbench validate JOB.yml [--enqueue FILE] [--warm-start DIR …] [--target VALUE]`: checks a
+/// sweep job, and what it would start from, without running it.
 ///
 /// Prints `ok` and then any warnings (`warning: …`, one per line: among them whether v1-style
 /// argument appending applies and each remote asset without an override) on standard output
@@ -22,9 +23,14 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: JobOptions
 
+    @OptionGroup var startOptions: StartOptions
+
     func run() throws {
-        let definition = try options.load(job)
+        var definition = try options.load(job)
+        try startOptions.applyTarget(to: &definition)
+        let start = try startOptions.read(for: definition)
         print("ok")
+        for line in start.summaryLines { print(line) }
         for warning in definition.warnings { print("warning: \(warning)") }
         for note in Self.quotingNotes(definition.trial.command) { print("note: \(note)") }
         for asset in definition.unresolvedAssets {

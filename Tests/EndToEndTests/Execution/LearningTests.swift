@@ -140,6 +140,16 @@ struct LearningTests {
         try String(repeating: "{\"k\": 1}\n", count: 6).write(to: work.appendingPathComponent("many.jsonl"), atomically: true, encoding: .utf8)
         let many = try await Self.hdbench(["sweep", "job.yml", "--experiment-dir", "exp", "--enqueue", "many.jsonl"], in: work)
         #expect(many.status == 2 && many.stderrLines.count == 1 && many.stderr.contains("max_total_trials is 5"), "\(many)")
+        // `validate` checks the same start without running anything: the same lines, then a
+        // good file and a target that is not a number.
+        let validate = try await Self.hdbench(["validate", "job.yml", "--enqueue", "queue.jsonl"], in: work)
+        #expect(validate.status == 2 && validate.stderrLines == errors, "\(validate)")
+        try "{\"k\": 1}\n{\"k\": 2}\n".write(to: work.appendingPathComponent("good.jsonl"), atomically: true, encoding: .utf8)
+        let good = try await Self.hdbench(["validate", "job.yml", "--enqueue", "good.jsonl", "--target", "0.9"], in: work)
+        #expect(good.status == 0 && good.stdout.contains("ok\nenqueued: 2 configurations run first"), "\(good)")
+        let target = try await Self.hdbench(["validate", "job.yml", "--target", "high"], in: work)
+        #expect(target.status == 2 && target.stderrLines == ["error: --target: 'high' is not a finite number; give the primary metric's value that ends the sweep, e.g. --target 0.95"], "\(target)")
+        #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("exp").path), "nothing is created")
     }
 
     /// The first Bayesian suggestion after a warm start of 10 finished trials is a model one;
