@@ -16,10 +16,17 @@ package struct QualityProblem: Sendable {
     /// Every problem of the suite, by name: `branin`, `hartmann3`, `hartmann6`, `ackley5`,
     /// `ackley10`, `rosenbrock4`, `levy6`, `styblinski_tang8`, `mixed_hartmann6`, `noisy_hartmann6`
     /// (Hartmann-6 observed with N(0, 0.1²) noise, 7% of its variance over the cube) and
-    /// `very_noisy_hartmann6` (N(0, 0.3²), 62%).
+    /// `very_noisy_hartmann6` (N(0, 0.3²), 62%), then the ``largeNames``.
     package static let names = ["branin", "hartmann3", "hartmann6", "ackley5", "ackley10", "rosenbrock4",
                                "levy6", "styblinski_tang8", "mixed_hartmann6", "noisy_hartmann6",
-                               "very_noisy_hartmann6"]
+                               "very_noisy_hartmann6"] + largeNames
+
+    /// The problems of dimension 10–20, for budgets of 500–1,000: `ackley20`, `rosenbrock10`,
+    /// `levy10`, `styblinski_tang20`, `hartmann6_in20` (Hartmann-6 in six of 20 coordinates,
+    /// ``TestFunction/hartmann6In20``) and `noisy_hartmann6_in20` (the same observed with
+    /// N(0, 0.1²) noise, regret on the noiseless value).
+    package static let largeNames = ["ackley20", "rosenbrock10", "levy10", "styblinski_tang20", "hartmann6_in20",
+                                     "noisy_hartmann6_in20"]
 
     /// The problem called `name`, or nil.
     package static func named(_ name: String) -> QualityProblem? {
@@ -29,13 +36,18 @@ package struct QualityProblem: Sendable {
         case "hartmann6": return continuous(.hartmann6)
         case "ackley5": return continuous(.ackley(5))
         case "ackley10": return continuous(.ackley(10))
+        case "ackley20": return continuous(.ackley(20))
         case "rosenbrock4": return continuous(.rosenbrock(4))
+        case "rosenbrock10": return continuous(.rosenbrock(10))
         case "levy6": return continuous(.levy(6))
+        case "levy10": return continuous(.levy(10))
         case "styblinski_tang8": return continuous(.styblinskiTang(8))
-        case "noisy_hartmann6", "very_noisy_hartmann6":
-            var p = continuous(.hartmann6)
+        case "styblinski_tang20": return continuous(.styblinskiTang(20))
+        case "hartmann6_in20": return continuous(.hartmann6In20)
+        case "noisy_hartmann6", "very_noisy_hartmann6", "noisy_hartmann6_in20":
+            var p = continuous(name == "noisy_hartmann6_in20" ? .hartmann6In20 : .hartmann6)
             p.name = name
-            p.noiseStandardDeviation = name == "noisy_hartmann6" ? 0.1 : 0.3
+            p.noiseStandardDeviation = name == "very_noisy_hartmann6" ? 0.3 : 0.1
             return p
         case "mixed_hartmann6": return mixedHartmann6
         default: return nil
