@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A large sweep of trivial trials through the command line (issue 17, item 6): runs
+# A large sweep of trivial trials through the command line: runs
 # `hdbench sweep` on Sphere-10 computed by awk (a process that starts in ~1 ms, so the controller,
 # not Python's ~20 ms start-up, is what is measured), under /usr/bin/time -v for the controller's
 # peak RSS, samples its RSS from /proc every 2 s, then times the read commands on the result.

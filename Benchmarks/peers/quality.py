@@ -12,7 +12,14 @@ when OUT is "-".
 
 Peers (all minimising; each gets seed s for run s):
   random      uniform independent sampling (numpy default_rng(seed)).
-  optuna-tpe  optuna TPESampler(seed=seed), defaults (10 random startup trials).
+  optuna-tpe  optuna TPESampler(seed=seed), defaults (10 random startup trials). In
+              optuna 5.0 the default is the multivariate TPE for single-objective
+              studies (`multivariate=None` resolves to True; one joint Parzen
+              estimator over all parameters, Falkner et al. 2018) with constant_liar=True.
+  optuna-cmaes
+              optuna CmaEsSampler(seed=seed), defaults (needs the `cmaes` package;
+              1 random startup trial, x0 the domain's centre, sigma0 = 1/6 of the
+              domain's width, population 4 + floor(3 ln d), no restarts).
   optuna-gp   optuna GPSampler(seed=seed), defaults (10 random startup trials).
   skopt       skopt.gp_minimize(n_calls=budget, random_state=seed), defaults
               (10 random initial points, gp_hedge, acq_optimizer "auto").
@@ -51,7 +58,7 @@ sys.path.insert(0, HERE)
 import problems  # noqa: E402
 from problems import Problem  # noqa: E402
 
-PEERS = ["random", "optuna-tpe", "optuna-gp", "skopt", "botorch",
+PEERS = ["random", "optuna-tpe", "optuna-cmaes", "optuna-gp", "skopt", "botorch",
          "skopt-noiseless", "skopt-ei", "skopt-init20"]
 
 # Diagnostic variants of gp_minimize: one default changed each, to find what makes it strong
@@ -124,6 +131,12 @@ def run_optuna_tpe(problem, budget, seed, rec):
     import optuna
 
     _run_optuna(optuna.samplers.TPESampler(seed=seed), problem, budget, rec)
+
+
+def run_optuna_cmaes(problem, budget, seed, rec):
+    import optuna
+
+    _run_optuna(optuna.samplers.CmaEsSampler(seed=seed), problem, budget, rec)
 
 
 def run_optuna_gp(problem, budget, seed, rec):
@@ -231,7 +244,7 @@ def run_botorch(problem: Problem, budget: int, seed: int, rec: Recorder) -> None
         Y = torch.cat([Y, torch.tensor([[y]], dtype=dtype)])
 
 
-RUNNERS = {"random": run_random, "optuna-tpe": run_optuna_tpe, "optuna-gp": run_optuna_gp,
+RUNNERS = {"random": run_random, "optuna-tpe": run_optuna_tpe, "optuna-cmaes": run_optuna_cmaes, "optuna-gp": run_optuna_gp,
            "skopt": run_skopt, "botorch": run_botorch}
 for _name in SKOPT_VARIANTS:
     RUNNERS.setdefault(_name, lambda problem, budget, seed, rec, _v=_name: run_skopt(problem, budget, seed, rec, _v))
@@ -239,6 +252,7 @@ for _name in SKOPT_VARIANTS:
 VERSION_PKGS = {
     "random": ["numpy"],
     "optuna-tpe": ["optuna", "numpy"],
+    "optuna-cmaes": ["optuna", "cmaes", "numpy"],
     "optuna-gp": ["optuna", "torch", "scipy", "numpy", "greenlet"],
     "skopt": ["scikit-optimize", "scikit-learn", "scipy", "numpy"],
     **{name: ["scikit-optimize", "scikit-learn", "scipy", "numpy"] for name in ("skopt-noiseless", "skopt-ei", "skopt-init20")},

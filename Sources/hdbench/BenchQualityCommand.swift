@@ -19,6 +19,9 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Trials proposed per batch (the others pending).") var concurrency: Int = 1
     @Option(help: "Bayesian: kriging-believer (default) or ignore pending trials.") var pending: String = "kriging-believer"
     @Option(help: "Write JSON to this file ('-' for standard output).") var json: String?
+    @Option(help: ArgumentHelp("Per-seed log: append each finished seed to DIR/<problem>__<sampler>__b<budget>.jsonl and skip the seeds already there (resume an interrupted run).",
+                               valueName: "DIR"))
+    var raw: String?
     @Option(help: ArgumentHelp("Bayesian: write every suggestion of the surrogate to this file, one JSON object per line (fitted hyperparameters, incumbent, acquisition value, the point and how many of its coordinates lie on the bounds).",
                                valueName: "FILE"))
     var trace: String?
@@ -48,7 +51,17 @@ struct BenchQualityCommand: ParsableCommand {
         bench.bayesian = try BayesianSetting.parse(settings)
         bench.pendingStrategy = pending == "ignore" ? .ignore : .krigingBeliever
         var traced: [QualityBenchmark.SuggestionTrace] = []
-        let r = try bench.run(trace: trace == nil ? nil : { traced.append($0) })
+        var log: URL?
+        if let raw {
+            try FileManager.default.createDirectory(atPath: raw, withIntermediateDirectories: true)
+            log = URL(fileURLWithPath: raw).appendingPathComponent("\(problem)__\(bench.resultName)__b\(budget).jsonl")
+        }
+        let r: QualityBenchmark.Result
+        do {
+            r = try bench.run(trace: trace == nil ? nil : { traced.append($0) }, log: log)
+        } catch let error as ConfigurationError {
+            throw CLIError(error.description, exitCode: 2)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let trace {

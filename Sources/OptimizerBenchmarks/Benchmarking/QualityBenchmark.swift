@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import Optimizer
 
 /// A benchmark problem: a search space, an objective (possibly noisy) and the noiseless optimum
@@ -16,10 +16,17 @@ package struct QualityProblem: Sendable {
     /// Every problem of the suite, by name: `branin`, `hartmann3`, `hartmann6`, `ackley5`,
     /// `ackley10`, `rosenbrock4`, `levy6`, `styblinski_tang8`, `mixed_hartmann6`, `noisy_hartmann6`
     /// (Hartmann-6 observed with N(0, 0.1²) noise, 7% of its variance over the cube) and
-    /// `very_noisy_hartmann6` (N(0, 0.3²), 62%).
+    /// `very_noisy_hartmann6` (N(0, 0.3²), 62%), then the ``largeNames``.
     package static let names = ["branin", "hartmann3", "hartmann6", "ackley5", "ackley10", "rosenbrock4",
                                "levy6", "styblinski_tang8", "mixed_hartmann6", "noisy_hartmann6",
-                               "very_noisy_hartmann6"]
+                               "very_noisy_hartmann6"] + largeNames
+
+    /// The problems of dimension 10–20, for budgets of 500–1,000: `ackley20`, `rosenbrock10`,
+    /// `levy10`, `styblinski_tang20`, `hartmann6_in20` (Hartmann-6 in six of 20 coordinates,
+    /// ``TestFunction/hartmann6In20``) and `noisy_hartmann6_in20` (the same observed with
+    /// N(0, 0.1²) noise, regret on the noiseless value).
+    package static let largeNames = ["ackley20", "rosenbrock10", "levy10", "styblinski_tang20", "hartmann6_in20",
+                                     "noisy_hartmann6_in20"]
 
     /// The problem called `name`, or nil.
     package static func named(_ name: String) -> QualityProblem? {
@@ -29,13 +36,18 @@ package struct QualityProblem: Sendable {
         case "hartmann6": return continuous(.hartmann6)
         case "ackley5": return continuous(.ackley(5))
         case "ackley10": return continuous(.ackley(10))
+        case "ackley20": return continuous(.ackley(20))
         case "rosenbrock4": return continuous(.rosenbrock(4))
+        case "rosenbrock10": return continuous(.rosenbrock(10))
         case "levy6": return continuous(.levy(6))
+        case "levy10": return continuous(.levy(10))
         case "styblinski_tang8": return continuous(.styblinskiTang(8))
-        case "noisy_hartmann6", "very_noisy_hartmann6":
-            var p = continuous(.hartmann6)
+        case "styblinski_tang20": return continuous(.styblinskiTang(20))
+        case "hartmann6_in20": return continuous(.hartmann6In20)
+        case "noisy_hartmann6", "very_noisy_hartmann6", "noisy_hartmann6_in20":
+            var p = continuous(name == "noisy_hartmann6_in20" ? .hartmann6In20 : .hartmann6)
             p.name = name
-            p.noiseStandardDeviation = name == "noisy_hartmann6" ? 0.1 : 0.3
+            p.noiseStandardDeviation = name == "very_noisy_hartmann6" ? 0.3 : 0.1
             return p
         case "mixed_hartmann6": return mixedHartmann6
         default: return nil
@@ -222,26 +234,90 @@ package struct QualityBenchmark: Sendable {
         return (bestSoFar, BayesianOptimizer.seconds(samplerTime))
     }
 
-    /// Runs every seed; `trace` as in ``runSeed(_:trace:)``.
-    package func run(trace: ((SuggestionTrace) -> Void)? = nil) throws -> Result {
-        var perSeed: [[Double]] = []
-        var seconds = 0.0
-        for seed in 0..<seeds {
-            let (curve, time) = try runSeed(seed, trace: trace)
-            perSeed.append(curve.map { log10(max($0 - problem.optimum, 1e-12)) })
-            seconds += time
+    /// One finished seed, as a line of the per-seed log (the keys of the Python peers' raw
+    /// files, `Benchmarks/peers/results/quality/raw/*.jsonl`).
+    package struct SeedRecord: Sendable, Codable, Equatable {
+        package var seed: Int
+        package var budget: Int
+        /// The best noiseless value after each evaluation.
+        package var bestTrueSoFar: [Double]
+        /// Seconds inside the sampler over the whole run.
+        package var suggestSecondsTotal: Double
+
+        enum CodingKeys: String, CodingKey {
+            case seed, budget
+            case bestTrueSoFar = "best_true_so_far"
+            case suggestSecondsTotal = "suggest_seconds_total"
         }
-        let points = checkpoints
-        func column(_ k: Int) -> [Double] { perSeed.map { $0[min(k, $0.count) - 1] } }
+    }
+
+    /// The result's sampler name: `hdbench-<sampler>`, `-ignore-pending` for that strategy, the
+    /// changed settings in brackets, `-c<C>` above concurrency 1.
+    package var resultName: String {
         var name = sampler == "bayesian" && pendingStrategy == .ignore ? "hdbench-bayesian-ignore-pending" : "hdbench-\(sampler)"
         if sampler == "bayesian", !bayesian.assignments.isEmpty { name += "[\(bayesian.assignments.joined(separator: ","))]" }
-        return Result(problem: problem.name, sampler: concurrency > 1 ? "\(name)-c\(concurrency)" : name, budget: budget, seeds: seeds, concurrency: concurrency,
+        return concurrency > 1 ? "\(name)-c\(concurrency)" : name
+    }
+
+    /// The records of a per-seed log by seed (none when the file does not exist).
+    /// - Throws: ``ConfigurationError`` naming the file and line of a record that is not JSON of
+    ///   ``SeedRecord`` or whose budget or curve length is not this benchmark's budget.
+    package func readLog(_ url: URL) throws -> [Int: SeedRecord] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
+        var records: [Int: SeedRecord] = [:]
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
+            let path = "\(url.path):\(number + 1)"
+            guard let record = try? JSONDecoder().decode(SeedRecord.self, from: Data(line.utf8)) else {
+                throw ConfigurationError(path: path, message: "not a seed record (JSON with seed, budget, best_true_so_far, suggest_seconds_total)")
+            }
+            guard record.budget == budget, record.bestTrueSoFar.count == budget else {
+                throw ConfigurationError(path: path, message: "seed \(record.seed) has budget \(record.budget) and \(record.bestTrueSoFar.count) values; this run's budget is \(budget)")
+            }
+            records[record.seed] = record
+        }
+        return records
+    }
+
+    /// Runs every seed; `trace` as in ``runSeed(_:trace:)``. With `log`, seeds already recorded
+    /// there are not re-run (nor traced) and every seed run is appended to it as one JSON line
+    /// as soon as it ends, so an interrupted benchmark resumes where it stopped.
+    package func run(trace: ((SuggestionTrace) -> Void)? = nil, log: URL? = nil) throws -> Result {
+        var done = try log.map(readLog) ?? [:]
+        for seed in 0..<seeds where done[seed] == nil {
+            let (curve, time) = try runSeed(seed, trace: trace)
+            let record = SeedRecord(seed: seed, budget: budget, bestTrueSoFar: curve, suggestSecondsTotal: time)
+            if let log { try Self.append(record, to: log) }
+            done[seed] = record
+        }
+        let records = (0..<seeds).map { done[$0]! }
+        let perSeed = records.map { $0.bestTrueSoFar.map { log10(max($0 - problem.optimum, 1e-12)) } }
+        let seconds = records.map(\.suggestSecondsTotal).reduce(0, +)
+        let points = checkpoints
+        func column(_ k: Int) -> [Double] { perSeed.map { $0[min(k, $0.count) - 1] } }
+        return Result(problem: problem.name, sampler: resultName, budget: budget, seeds: seeds, concurrency: concurrency,
                       checkpoints: points,
                       log10Regret: .init(median: points.map { quantile(column($0), 0.5) },
                                          q25: points.map { quantile(column($0), 0.25) },
                                          q75: points.map { quantile(column($0), 0.75) }),
                       perSeedFinal: column(budget), secondsPerSuggestion: seconds / Double(max(seeds * budget, 1)),
                       versions: ["hdbench": OptimizerLibrary.version, "blas": BLAS.configuration])
+    }
+
+    static func append(_ record: SeedRecord, to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var line = try encoder.encode(record)
+        line.append(0x0A)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw ConfigurationError(path: url.path, message: "cannot create the per-seed log")
+            }
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
     }
 }
 

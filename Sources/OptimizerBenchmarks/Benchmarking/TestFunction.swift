@@ -65,6 +65,19 @@ public struct TestFunction: Sendable {
         return total
     }
 
+    /// The coordinates (1-based: x3, x6, …, x18) of ``hartmann6In20`` that Hartmann-6 reads.
+    public static let hartmann6In20Active = [3, 6, 9, 12, 15, 18]
+
+    /// Hartmann 6-D embedded in [0, 1]²⁰: f(x) = H6(x3, x6, x9, x12, x15, x18); the other 14
+    /// coordinates are dummies (a low effective dimension, as in Wang et al. 2016, "Bayesian
+    /// Optimization in a Billion Dimensions via Random Embeddings", JAIR 55). The active
+    /// coordinates are spread out so that no sampler gains from them being the leading ones
+    /// (a Sobol sequence's leading coordinates are its most uniform). Minimum: Hartmann-6's.
+    public static let hartmann6In20 = TestFunction(name: "hartmann6_in20", lower: Array(repeating: 0, count: 20),
+                                                   upper: Array(repeating: 1, count: 20), minimum: hartmann6.minimum) { x in
+        hartmann6.evaluate(hartmann6In20Active.map { x[$0 - 1] })
+    }
+
     /// Ackley in d dimensions on [−32.768, 32.768]^d (a = 20, b = 0.2, c = 2π); minimum 0 at 0.
     public static func ackley(_ d: Int) -> TestFunction {
         TestFunction(name: "ackley\(d)", lower: Array(repeating: -32.768, count: d), upper: Array(repeating: 32.768, count: d), minimum: 0) { x in

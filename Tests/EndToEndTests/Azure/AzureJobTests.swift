@@ -5,7 +5,7 @@ import TestSupport
 import SweepTestSupport
 @testable import OptimizerSweep
 
-/// Azure sweep jobs and scripts run unchanged through the real binary (issue 16): the public
+/// Azure sweep jobs and scripts run unchanged through the real binary: the public
 /// examples' equivalents (Tests/Fixtures/azure, see its README), per-trial working copies of one
 /// code snapshot, no stray argument append, remote assets replaced on the command line, and
 /// HyperDrive v1 `Run.log` scripts.

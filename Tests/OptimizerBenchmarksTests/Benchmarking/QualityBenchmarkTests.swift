@@ -183,4 +183,57 @@ import TestSupport
         _ = try random.run { _ in none += 1 }
         #expect(none == 0)
     }
+
+    /// The per-seed log: a second run re-runs nothing and agrees with the first; a recorded seed
+    /// is taken from the log, not re-run; the seeds missing are run and appended.
+    @Test func perSeedLogResumesAnInterruptedRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hdbench-seedlog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("branin.jsonl")
+        let problem = try #require(QualityProblem.named("branin"))
+        var bench = QualityBenchmark(problem: problem, sampler: "random", budget: 12, seeds: 2)
+        let plain = try bench.run()
+        let first = try bench.run(log: log)
+        #expect(first.perSeedFinal == plain.perSeedFinal && first.log10Regret.median == plain.log10Regret.median)
+        #expect(try bench.readLog(log).keys.sorted() == [0, 1])
+        // A made-up record for seed 0 stands in for a finished seed: it is used as it is.
+        let madeUp = QualityBenchmark.SeedRecord(seed: 0, budget: 12, bestTrueSoFar: Array(repeating: problem.optimum + 0.5, count: 12),
+                                                 suggestSecondsTotal: 7)
+        try FileManager.default.removeItem(at: log)
+        try QualityBenchmark.append(madeUp, to: log)
+        bench.seeds = 3
+        let resumed = try bench.run(log: log)
+        #expect(resumed.perSeedFinal[0] == log10(0.5))
+        #expect(Array(resumed.perSeedFinal[1...]) == Array(try bench.run().perSeedFinal[1...]))
+        let records = try bench.readLog(log)
+        #expect(records.keys.sorted() == [0, 1, 2] && records[0] == madeUp)
+        #expect(resumed.secondsPerSuggestion >= 7.0 / 36)
+        #expect(try String(contentsOf: log, encoding: .utf8).split(separator: "\n").count == 3)
+    }
+
+    /// A damaged line or a record of another budget is named by file and line before any seed runs.
+    @Test func damagedPerSeedLogIsReportedByLine() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hdbench-seedlog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("branin.jsonl")
+        let bench = QualityBenchmark(problem: try #require(QualityProblem.named("branin")), sampler: "random", budget: 4, seeds: 2)
+        let good = #"{"seed": 0, "budget": 4, "best_true_so_far": [3, 2, 1, 1], "suggest_seconds_total": 0.1}"#
+        for (bad, message) in [("{\"seed\": 1", "not a seed record"),
+                               (#"{"seed": 1, "budget": 5, "best_true_so_far": [3, 2, 1, 1, 1], "suggest_seconds_total": 0.1}"#,
+                                "seed 1 has budget 5 and 5 values; this run's budget is 4")] {
+            try Data("\(good)\n\n\(bad)\n".utf8).write(to: log)
+            do {
+                _ = try bench.run(log: log)
+                Issue.record("expected an error for \(bad)")
+            } catch let error as ConfigurationError {
+                #expect(error.problems.first?.path == "\(log.path):3")
+                #expect(error.description.contains(message), "\(error.description)")
+            } catch {
+                Issue.record("unexpected \(error)")
+            }
+            #expect(try String(contentsOf: log, encoding: .utf8) == "\(good)\n\n\(bad)\n")
+        }
+    }
 }

@@ -5,7 +5,7 @@ import TestSupport
 import SweepTestSupport
 @testable import OptimizerSweep
 
-/// The forms Azure accepts that hdbench used to reject (issue 16, item 3), remote assets and
+/// The forms Azure accepts that hdbench used to reject, remote assets and
 /// their overrides (item 4), and when v1-style argument appending applies (item 2).
 @Suite("Azure's accepted forms, remote assets, argument append")
 struct AzureFormsTests {
