@@ -17,7 +17,11 @@ import Foundation
 ///
 /// whose base side L doubles (at most ``maximumSide``) after ``successTolerance`` suggestions
 /// in a row each improved the best value, halves after ``failureTolerance`` in a row did not,
-/// and restarts at ``initialSide`` when it falls below ``minimumSide``. Why and what it
+/// and restarts at ``initialSide`` when it falls below ``minimumSide``. Successes are counted
+/// per suggestion, from the history's best value when the next suggestion is made; with
+/// concurrent trials a suggestion made before its predecessors finished counts as a failure,
+/// so the region shrinks sooner than in a sequential sweep. The hyperparameters are still
+/// fitted on the whole history (or its subset above ``LargeHistoryOptions/threshold``). Why and what it
 /// measured: <doc:DecisionLog#A-trust-region-above-300-observations>.
 public struct TrustRegionOptions: Sendable, Equatable {
     /// Whether the trust region is used (default off: <doc:DecisionLog#A-trust-region-above-300-observations>).
