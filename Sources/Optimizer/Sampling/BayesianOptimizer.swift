@@ -90,6 +90,9 @@ public struct BayesianOptimizerOptions: Sendable, Equatable {
     /// Large histories: when hyperparameters are refitted, and the factor reused in between
     /// (<doc:DecisionLog#Large-histories>).
     public var largeHistory = LargeHistoryOptions()
+    /// The trust region the acquisition search is confined to above
+    /// ``TrustRegionOptions/threshold`` observations (default off).
+    public var trustRegion = TrustRegionOptions()
 
     public init() {}
 }
@@ -234,6 +237,9 @@ public struct BayesianOptimizer: Sendable {
     public var lastHyperparameters: GaussianProcessHyperparameters?
     /// The large-history schedule (`nil` until a suggestion at n > threshold).
     public var schedule: RefitSchedule?
+    /// The trust region's state (`nil` until a suggestion at n ≥ ``TrustRegionOptions/threshold``
+    /// with the trust region enabled).
+    public var trustRegion: TrustRegion?
     /// The kept model on X[0..<schedule.factorCount] with θ = ``lastHyperparameters``: a cache
     /// of the factor ``RefitSchedule`` defines (one n×n matrix), never saved; rebuilt when absent.
     private var kept: GaussianProcess?
@@ -339,6 +345,7 @@ public struct BayesianOptimizer: Sendable {
             }
         }
         let n = values.count
+        let rawBest = values.max()!
         values = options.outputWarping.apply(to: values)
         let mean = values.reduce(0, +) / Double(n)
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(n - 1, 1))
@@ -411,6 +418,20 @@ public struct BayesianOptimizer: Sendable {
         if n > large.threshold, large.model == .exact, acquisitionOptions.screeningRows == nil {
             acquisitionOptions.screeningRows = options.largeHistory.screeningRows
         }
+        var candidates = candidates
+        let region = options.trustRegion
+        if region.isEnabled, total >= region.threshold {
+            // y* before warping, so a success means the history's best value improved; the
+            // centre is the incumbent (the same row: warping and standardising keep the order).
+            let state = trustRegion.map { $0.updated(best: rawBest, dimension: observed.columns, options: region) }
+                ?? TrustRegion(side: region.initialSide, bestValue: rawBest)
+            trustRegion = state
+            let box = state.box(center: observed.row(best), logLengthScales: fit.model.hyperparameters.logLengthScales)
+            acquisitionOptions.searchBox = box
+            candidates = Self.mapped(candidates, into: box)
+        } else {
+            trustRegion = nil
+        }
         let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
                                                     extraStarts: observed.rows(best..<(best + 1)), discrete: discrete,
                                                     options: acquisitionOptions)
@@ -418,6 +439,17 @@ public struct BayesianOptimizer: Sendable {
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
                                   fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows)
+    }
+
+    /// The m×d `candidates` drawn in the unit cube mapped affinely into `box`:
+    /// lowerⱼ + cᵢⱼ·(upperⱼ − lowerⱼ). O(m·d).
+    static func mapped(_ candidates: Matrix, into box: SearchBox) -> Matrix {
+        var out = candidates
+        for j in 0..<candidates.columns {
+            let lower = box.lower[j], width = box.upper[j] - box.lower[j]
+            for i in 0..<candidates.rows { out[i, j] = lower + candidates[i, j] * width }
+        }
+        return out
     }
 
     package static func seconds(_ d: Duration) -> Double {

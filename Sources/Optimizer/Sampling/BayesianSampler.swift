@@ -25,7 +25,7 @@ import Foundation
 ///   (``RefitSchedule``), from which a restored sampler rebuilds the kept factor bit for bit.
 ///   The default subset model above 1,000 observations (``LocalSubset``) saves the same vector
 ///   for its θ refit count (its rows are a function of the history and the warm start's length
-///   scales).
+///   scales). With ``TrustRegionOptions/isEnabled`` also the trust region (``TrustRegion``).
 /// - Trials an early-termination policy stopped (``SamplerObservation/isPartial``,
 ///   <doc:HyperDriveSemantics#Extensions-beyond-Azure>) enter the surrogate as
 ///   ``partialObservations`` says.
@@ -185,6 +185,9 @@ public struct BayesianSampler: Sampler {
             vectors[SamplerState.refitScheduleKey] = [Double(s.refitCount), Double(s.suggestionsSinceRefit), Double(s.anchorCount),
                                                       Double(s.factorCount), s.fingerprint]
         }
+        if let region = optimizer.trustRegion {
+            vectors[SamplerState.trustRegionKey] = region.vector
+        }
         return SamplerState(vectors: vectors)
     }
 
@@ -200,6 +203,13 @@ public struct BayesianSampler: Sampler {
         optimizer.lastHyperparameters = GaussianProcessHyperparameters(
             logLengthScales: Array(v.prefix(encoding.dimension)), logSignalVariance: v[v.count - 2], logNoiseVariance: v[v.count - 1])
         optimizer.schedule = nil
+        optimizer.trustRegion = nil
+        if let t = state.vectors[SamplerState.trustRegionKey] {
+            guard let region = TrustRegion(vector: t) else {
+                throw ConfigurationError(path: "sampler state", message: "the stored trust region must be a positive side, 2 non-negative whole counts, a finite best value and a whole restart count (got \(t.count) values)")
+            }
+            optimizer.trustRegion = region
+        }
         if let r = state.vectors[SamplerState.refitScheduleKey] {
             let counts = r.prefix(4)
             guard r.count == 5, r.allSatisfy(\.isFinite), counts.allSatisfy({ $0 >= 0 && $0 <= 1e15 && $0 == $0.rounded() }) else {

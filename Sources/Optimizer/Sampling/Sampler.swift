@@ -126,6 +126,9 @@ public struct SamplerState: Sendable, Hashable, Codable {
     /// The Bayesian sampler's large-history schedule (``RefitSchedule``): n at the last refit,
     /// suggestions since, anchor rows, factor rows, fingerprint of the factor's rows.
     public static let refitScheduleKey = "gaussian_process.refit_schedule"
+    /// The Bayesian sampler's trust region (``TrustRegion/vector``): side, successes, failures,
+    /// best value, restarts.
+    public static let trustRegionKey = "gaussian_process.trust_region"
 
     public var vectors: [String: [Double]]
 

@@ -32,6 +32,7 @@ package enum BayesianSetting {
             "output_warping": choices(["log_gap_when_heavy_tailed", "none"],
                                       default: options.outputWarping == .none ? "none" : "log_gap_when_heavy_tailed"),
             "prior_mean": "the surrogate's constant prior mean: \(choices(PriorMean.allCases.map(\.rawValue), default: options.priorMean.rawValue))",
+            "trust_region": "\(choices(["on", "off"], default: options.trustRegion.isEnabled ? "on" : "off")): confine the acquisition search to a TuRBO trust region from \(options.trustRegion.threshold) observations on",
             "discrete_search": "\(choices(["on", "off"], default: Settings().searchesDiscreteCoordinates ? "on" : "off")): maximise over runnable points or the relaxation",
         ]
     }()
@@ -133,6 +134,7 @@ package enum BayesianSetting {
                 }
             case "prior_mean":
                 if let v = oneOf(PriorMean.allCases.map(\.rawValue)) { s.options.priorMean = PriorMean(rawValue: v)! }
+            case "trust_region": if let v = oneOf(["on", "off"]) { s.options.trustRegion.isEnabled = v == "on" }
             case "discrete_search": if let v = oneOf(["on", "off"]) { s.searchesDiscreteCoordinates = v == "on" }
             default:
                 problems.append(.init(path: "--set \(key)", message: "unknown setting; known: \(keys.map(\.key).joined(separator: ", "))"))

@@ -30,8 +30,34 @@ public struct AcquisitionMaximizerOptions: Sendable, Equatable {
     public var screeningRows: Int?
     /// Candidates scored exactly per screening round.
     public var screeningChunk = 64
+    /// The box [lower, upper] ⊆ [0, 1]^d the L-BFGS-B runs stay in (`nil`: the unit cube). The
+    /// Bayesian sampler's trust region sets it; the caller then draws the
+    /// candidates and extra starts inside it too. Discrete moves and snapping are not bounded.
+    public var searchBox: SearchBox?
 
     public init() {}
+}
+
+/// An axis-aligned box inside the unit cube: lowerⱼ ≤ xⱼ ≤ upperⱼ for each coordinate j.
+public struct SearchBox: Sendable, Hashable {
+    /// d lower bounds, each in [0, 1].
+    public var lower: [Double]
+    /// d upper bounds, each in [lowerⱼ, 1].
+    public var upper: [Double]
+
+    /// - Precondition: `lower` and `upper` have the same length and 0 ≤ lowerⱼ ≤ upperⱼ ≤ 1.
+    public init(lower: [Double], upper: [Double]) {
+        precondition(lower.count == upper.count, "SearchBox: \(lower.count) lower and \(upper.count) upper bounds")
+        precondition(zip(lower, upper).allSatisfy { 0 <= $0 && $0 <= $1 && $1 <= 1 },
+                     "SearchBox: bounds must satisfy 0 ≤ lower ≤ upper ≤ 1")
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// Whether `point` lies in the box (bounds included).
+    public func contains(_ point: [Double]) -> Bool {
+        point.count == lower.count && point.indices.allSatisfy { lower[$0] <= point[$0] && point[$0] <= upper[$0] }
+    }
 }
 
 /// The discrete structure of an encoded space (the `Optimizer` module builds it from a search space encoding), which makes the
@@ -188,7 +214,7 @@ public enum AcquisitionMaximizer {
         let free = discrete.map { flags in flags.isDiscrete.indices.filter { !flags.isDiscrete[$0] } } ?? Array(0..<d)
         var rounds = 0
         let runs = polish(starts, free: free, acquisition: acquisition, posterior: posterior,
-                          options: options.optimizer, rounds: &rounds)
+                          options: options.optimizer, box: options.searchBox, rounds: &rounds)
 
         let bestCandidate = AcquisitionPoint(point: pool.row(order[0]), value: scores[order[0]])
         var finalists = distinctBestFirst([bestCandidate] + ends(of: runs, discrete: discrete, acquisition: acquisition,
@@ -280,13 +306,15 @@ public enum AcquisitionMaximizer {
     }
 
     /// L-BFGS-B on −a over the coordinates `free` (the others held at each start's values),
+    /// inside `box` (`nil`: the unit cube),
     /// all runs advanced together with one batched posterior call per round. One result per
     /// start, in start order, each with the whole point.
     static func polish(_ starts: [[Double]], free: [Int], acquisition: ExpectedImprovement, posterior: some Posterior,
-                       options: LBFGSBOptions, rounds: inout Int) -> [LBFGSBResult] {
+                       options: LBFGSBOptions, box: SearchBox? = nil, rounds: inout Int) -> [LBFGSBResult] {
         guard !free.isEmpty, !starts.isEmpty else { return [] }
         let d = posterior.dimension
-        let lower = [Double](repeating: 0, count: free.count), upper = [Double](repeating: 1, count: free.count)
+        let lower = box.map { b in free.map { b.lower[$0] } } ?? [Double](repeating: 0, count: free.count)
+        let upper = box.map { b in free.map { b.upper[$0] } } ?? [Double](repeating: 1, count: free.count)
         var machines = starts.map { s in LBFGSB(start: free.map { s[$0] }, lower: lower, upper: upper, options: options) }
         func whole(_ k: Int, _ reduced: [Double]) -> [Double] {
             var p = starts[k]

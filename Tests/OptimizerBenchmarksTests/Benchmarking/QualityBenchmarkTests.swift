@@ -88,7 +88,7 @@ import TestSupport
             "initial_design=7", "length_scale_prior_loc=-1", "length_scale_prior_scale=2", "noise_prior_loc=-3",
             "noise_prior_scale=0.5", "signal_prior_loc=0.5", "signal_prior_scale=3", "warm_starts=3", "cold_starts=4",
             "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
-            "initial_points=random", "incumbent_shrinkage=0.25", "prior_mean=average",
+            "initial_points=random", "incumbent_shrinkage=0.25", "prior_mean=average", "trust_region=on",
         ])
         #expect(s.initialDesign == .random && s.options.incumbentShrinkage == 0.25)
         #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
@@ -103,7 +103,9 @@ import TestSupport
         let sampler = s.sampler(space: try #require(QualityProblem.named("branin")).space, seed: 1)
         #expect(sampler.initialDesignSize == 7 && !sampler.searchesDiscreteCoordinates && sampler.initialDesign == .random)
         #expect(sampler.optimizer.options.incumbentShrinkage == 0.25)
-        #expect(BayesianSetting.keys.count == 17)
+        #expect(s.options.trustRegion.isEnabled && !BayesianOptimizerOptions().trustRegion.isEnabled)
+        #expect(sampler.optimizer.options.trustRegion.isEnabled)
+        #expect(BayesianSetting.keys.count == 18)
         // The help quotes the defaults the option types hold.
         #expect(BayesianSetting.keys.first { $0.key == "noise_prior_loc" }?.value == "mean of log σ²ₙ (default −6)")
         #expect(BayesianSetting.keys.first { $0.key == "incumbent_shrinkage" }?.value.hasSuffix("(default 0.75)") == true)

@@ -1,0 +1,147 @@
+import Foundation
+
+// Notation: d is the dimension of the unit cube, x* the best observed point (the incumbent),
+// y* its value (oriented: larger is better), L the trust region's base side length, ℓ the
+// fitted length scales and wⱼ = ℓⱼ / (∏ₖ ℓₖ)^(1/d) their weights (geometric mean 1).
+
+/// Options of the trust region the Bayesian sampler's acquisition search is confined to above
+/// a number of observations (TuRBO-1: Eriksson, Pearce, Gardner, Turner & Poloczek 2019,
+/// "Scalable Global Optimization via Local Bayesian Optimization", NeurIPS, §2 and Alg. 1).
+///
+/// Below ``threshold`` observations nothing changes. From it on, the 2,048 candidates and the
+/// L-BFGS-B runs are confined to the box
+///
+/// ```
+/// x* ± L·wⱼ/2, clipped to [0, 1]     (coordinate j)
+/// ```
+///
+/// whose base side L doubles (at most ``maximumSide``) after ``successTolerance`` suggestions
+/// in a row each improved the best value, halves after ``failureTolerance`` in a row did not,
+/// and restarts at ``initialSide`` when it falls below ``minimumSide``. Successes are counted
+/// per suggestion, from the history's best value when the next suggestion is made; with
+/// concurrent trials a suggestion made before its predecessors finished counts as a failure,
+/// so the region shrinks sooner than in a sequential sweep. The hyperparameters are still
+/// fitted on the whole history (or its subset above ``LargeHistoryOptions/threshold``). Why and what it
+/// measured: <doc:DecisionLog#A-trust-region-above-300-observations>.
+public struct TrustRegionOptions: Sendable, Equatable {
+    /// Whether the trust region is used (default off: <doc:DecisionLog#A-trust-region-above-300-observations>).
+    public var isEnabled = false
+    /// The trust region applies from this many observations on (default 300, so suggestions
+    /// at budgets up to 300 are those without it, bit for bit).
+    public var threshold = 300
+    /// L when the region starts or restarts (default 0.8, TuRBO's).
+    public var initialSide = 0.8
+    /// L never grows beyond this (default 1.6, TuRBO's: with weights ≥ 1 the box may then span
+    /// the cube in the least relevant coordinates).
+    public var maximumSide = 1.6
+    /// Below this L the region restarts at ``initialSide`` (default 2⁻⁷, TuRBO's).
+    public var minimumSide = 1.0 / 128
+    /// Consecutive improving suggestions that double L (default 3, TuRBO's τ_succ).
+    public var successTolerance = 3
+    /// Consecutive non-improving suggestions that halve L; `nil` for max(4, d) (TuRBO's τ_fail).
+    public var failureTolerance: Int?
+    /// An improvement counts as a success when it exceeds this fraction of |y*| (default 10⁻³,
+    /// TuRBO's).
+    public var relativeImprovement = 1e-3
+
+    public init() {}
+
+    /// τ_fail for dimension d.
+    public func failureTolerance(dimension d: Int) -> Int { failureTolerance ?? max(4, d) }
+}
+
+/// The trust region's state (``TrustRegionOptions``): saved in ``SamplerState`` under
+/// ``SamplerState/trustRegionKey`` so that a resumed sweep makes the same suggestions.
+public struct TrustRegion: Sendable, Hashable {
+    /// L, the base side length in the unit cube.
+    public var side: Double
+    /// Consecutive suggestions after which the best value improved.
+    public var successes: Int
+    /// Consecutive suggestions after which it did not.
+    public var failures: Int
+    /// y*, the best value (oriented, larger is better) when the last suggestion was made.
+    public var bestValue: Double
+    /// Times L fell below the minimum and restarted.
+    public var restarts: Int
+
+    public init(side: Double, successes: Int = 0, failures: Int = 0, bestValue: Double, restarts: Int = 0) {
+        self.side = side
+        self.successes = successes
+        self.failures = failures
+        self.bestValue = bestValue
+        self.restarts = restarts
+    }
+
+    /// The state as a vector: L, successes, failures, y*, restarts.
+    public var vector: [Double] { [side, Double(successes), Double(failures), bestValue, Double(restarts)] }
+
+    /// The state from ``vector``; `nil` unless it has five finite values, L > 0 and whole
+    /// non-negative counts.
+    public init?(vector v: [Double]) {
+        guard v.count == 5, v.allSatisfy(\.isFinite), v[0] > 0,
+              [v[1], v[2], v[4]].allSatisfy({ $0 >= 0 && $0 <= 1e15 && $0 == $0.rounded() }) else { return nil }
+        self.init(side: v[0], successes: Int(v[1]), failures: Int(v[2]), bestValue: v[3], restarts: Int(v[4]))
+    }
+
+    /// The state after the history's best value became `best` (TuRBO-1's update, Alg. 1):
+    /// a success when `best` > y* + ``TrustRegionOptions/relativeImprovement``·|y*|, otherwise
+    /// a failure; τ_succ successes in a row double L (capped), τ_fail failures halve it, and
+    /// L below the minimum restarts the region at its initial side.
+    ///
+    /// - Complexity: O(1).
+    public func updated(best: Double, dimension d: Int, options: TrustRegionOptions) -> TrustRegion {
+        var next = self
+        if best > bestValue + options.relativeImprovement * abs(bestValue) {
+            next.successes += 1
+            next.failures = 0
+        } else {
+            next.successes = 0
+            next.failures += 1
+        }
+        next.bestValue = max(best, bestValue)
+        if next.successes >= options.successTolerance {
+            next.side = min(2 * next.side, options.maximumSide)
+            next.successes = 0
+        } else if next.failures >= options.failureTolerance(dimension: d) {
+            next.side /= 2
+            next.failures = 0
+        }
+        if next.side < options.minimumSide {
+            next.side = options.initialSide
+            next.successes = 0
+            next.failures = 0
+            next.restarts += 1
+        }
+        return next
+    }
+
+    /// The box around `center` (x*): coordinate j spans centerⱼ ± L·wⱼ/2 clipped to [0, 1],
+    /// with wⱼ the length scales divided by their geometric mean
+    ///
+    /// ```
+    /// wⱼ = exp(log ℓⱼ − (1/d) Σₖ log ℓₖ)
+    /// ```
+    ///
+    /// so the box is longer along coordinates the model finds smooth (TuRBO-1, §2). The weights
+    /// are clipped to [10⁻³, 10³] so one collapsed or exploded length scale cannot make the box
+    /// a point or the cube.
+    ///
+    /// - Parameters:
+    ///   - center: d coordinates in [0, 1].
+    ///   - logLengthScales: d fitted log ℓ.
+    /// - Complexity: O(d).
+    public func box(center: [Double], logLengthScales: [Double]) -> SearchBox {
+        let d = center.count
+        precondition(logLengthScales.count == d, "TrustRegion.box: \(d) coordinates, \(logLengthScales.count) length scales")
+        let meanLog = logLengthScales.reduce(0, +) / Double(max(d, 1))
+        var lower = [Double](repeating: 0, count: d), upper = [Double](repeating: 1, count: d)
+        for j in 0..<d {
+            let c = min(max(center[j], 0), 1)
+            let w = min(max(exp(logLengthScales[j] - meanLog), 1e-3), 1e3)
+            let half = side * w / 2
+            lower[j] = max(c - half, 0)
+            upper[j] = min(c + half, 1)
+        }
+        return SearchBox(lower: lower, upper: upper)
+    }
+}
