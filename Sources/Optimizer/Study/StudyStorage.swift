@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One step of a ``Study``, as a ``StudyStorage`` records it. Replaying a study's steps in
 /// order rebuilds it exactly: its trials and their states, reports and stop decisions, the
@@ -37,20 +38,19 @@ public protocol StudyStorage: Sendable {
 }
 
 /// A ``StudyStorage`` in memory: survives reopening the study in this process only.
-public final class InMemoryStudyStorage: StudyStorage, @unchecked Sendable {
-    private let lock = NSLock()
-    private var log: [StudyEvent] = []
+public final class InMemoryStudyStorage: StudyStorage {
+    private let log: Mutex<[StudyEvent]>
 
     public init(events: [StudyEvent] = []) {
-        log = events
+        log = Mutex(events)
     }
 
     public func events() -> [StudyEvent] {
-        lock.withLock { log }
+        log.withLock { $0 }
     }
 
     public func append(_ event: StudyEvent) {
-        lock.withLock { log.append(event) }
+        log.withLock { $0.append(event) }
     }
 }
 
