@@ -67,7 +67,8 @@ public struct TrialLedger: Sendable {
     public let goal: PrimaryMetricGoal
     /// Every trial, indexed by id.
     public private(set) var entries: [Entry] = []
-    /// What the sampler is told: one observation per proposal index, from its latest trial.
+    /// What the sampler is told: the warm start's observations (``addWarmStart(_:)``), then one
+    /// observation per proposal index, from its latest trial.
     public private(set) var history: SamplerHistory
     /// What the policies are told: the curve of every trial that started.
     public private(set) var snapshot: MetricHistorySnapshot
@@ -105,10 +106,22 @@ public struct TrialLedger: Sendable {
             history.observations.append(observation(of: id))
         } else {
             latestByProposal[index] = id
-            history.observations[index] = observation(of: id)
+            history.observations[history.warmStartCount + index] = observation(of: id)
         }
         if state != .pending { setState(id, state) }
         return id
+    }
+
+    /// Puts trials of earlier experiments before every proposal in ``history``, as finished
+    /// observations numbered −1, −2, … in the order given (over every call). They are not
+    /// trials of the ledger: not in ``entries``, not proposals, not in the policies' snapshot.
+    public mutating func addWarmStart(_ trials: [WarmStartTrial]) {
+        let start = history.warmStartCount
+        let observations = trials.enumerated().map { offset, trial in
+            SamplerObservation(trial: -1 - (start + offset), configuration: trial.configuration, value: trial.value, isPending: false)
+        }
+        history.observations.insert(contentsOf: observations, at: start)
+        history.warmStartCount += observations.count
     }
 
     /// Marks a trial running; its curve joins the snapshot.
@@ -203,7 +216,7 @@ public struct TrialLedger: Sendable {
     private mutating func refreshObservation(of id: Int) {
         let proposal = entries[id].proposal
         guard latestByProposal[proposal] == id else { return }
-        history.observations[proposal] = observation(of: id)
+        history.observations[history.warmStartCount + proposal] = observation(of: id)
     }
 
     private func observation(of id: Int) -> SamplerObservation {

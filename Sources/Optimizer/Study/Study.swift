@@ -122,8 +122,6 @@ public struct Study: Sendable {
     var sampler: any Sampler
     let policy: any EarlyTerminationPolicy
     var failureReasons: [Int: String] = [:]
-    /// The sampler's view of the warm start (kept with ``warmStartTrials``).
-    var warmStartObservations: [SamplerObservation] = []
     /// Where every step is recorded, when the study is persistent.
     var storage: (any StudyStorage)?
     /// The first error the storage gave while recording a step that cannot throw (``tell(_:value:)``,
@@ -157,7 +155,7 @@ public struct Study: Sendable {
 
     /// The sampler's view of the study: the warm start's trials, then every trial (running ones
     /// as pending).
-    public var history: SamplerHistory { SamplerHistory.warmStarted(ledger.history, with: warmStartObservations) }
+    public var history: SamplerHistory { ledger.history }
 
     /// Proposes the next trial: the first enqueued configuration if any is left, else the
     /// sampler's suggestion.
@@ -255,7 +253,7 @@ public struct Study: Sendable {
 
     mutating func appendWarmStart(_ used: [WarmStartTrial]) {
         warmStartTrials += used
-        warmStartObservations = WarmStart.observations(warmStartTrials)
+        ledger.addWarmStart(used)
     }
 
     /// Reports an intermediate value of a running trial and returns the policy's decision.

@@ -95,17 +95,4 @@ public enum WarmStart {
         summary.ignoredParameters = ignored
         return (used, summary)
     }
-
-    /// The sampler's observations of mapped warm-start trials (finished, trial numbers −1, −2, …).
-    public static func observations(_ trials: [WarmStartTrial]) -> [SamplerObservation] {
-        trials.enumerated().map { SamplerObservation(trial: -1 - $0.offset, configuration: $0.element.configuration, value: $0.element.value, isPending: false) }
-    }
-}
-
-extension SamplerHistory {
-    /// `history` after a warm start's observations (`history` itself when there are none).
-    public static func warmStarted(_ history: SamplerHistory, with warmStart: [SamplerObservation]) -> SamplerHistory {
-        guard !warmStart.isEmpty else { return history }
-        return SamplerHistory(goal: history.goal, observations: warmStart + history.observations, warmStartCount: warmStart.count)
-    }
 }

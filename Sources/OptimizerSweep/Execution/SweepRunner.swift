@@ -92,8 +92,6 @@ public actor SweepRunner {
     private let start: SweepStart
     /// Enqueued configurations not run yet, in order.
     private var queue: [Configuration] = []
-    /// The warm start's observations, before the ledger's in the sampler's history.
-    private var warmStartObservations: [SamplerObservation] = []
     private var nextTrialID = 0
     /// Device slots not held by a running trial.
     private var freeSlots: [String]
@@ -273,7 +271,7 @@ public actor SweepRunner {
         // Enqueued configurations run first, one proposal each: those with a proposal have run.
         let ran = Set(trials.values.filter { $0.origin == .enqueued }.map(\.proposal)).count
         queue = Array(enqueued.dropFirst(ran))
-        warmStartObservations = WarmStart.observations(warmStart.flatMap(\.trials))
+        ledger.addWarmStart(warmStart.flatMap(\.trials))
         if let best = ledger.best { checkTarget(trial: best.id, value: best.value) }
     }
 
@@ -464,7 +462,7 @@ public actor SweepRunner {
                 continue
             }
             guard samplerDone == nil, ledger.nextProposal < definition.limits.maxTotalTrials else { return }
-            inFlight = SuggestionJob.launch(sampler: sampler, history: SamplerHistory.warmStarted(ledger.history, with: warmStartObservations),
+            inFlight = SuggestionJob.launch(sampler: sampler, history: ledger.history,
                                             proposal: ledger.nextProposal, wakeup: wakeup)
         }
     }

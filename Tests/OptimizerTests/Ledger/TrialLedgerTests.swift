@@ -11,6 +11,26 @@ import TestSupport
         Configuration(names: ["x"], values: [.int(x)])
     }
 
+    @Test("a warm start comes first in the history, also when it arrives after trials; later updates land on their own proposal")
+    func warmStartPrefix() {
+        var ledger = TrialLedger(goal: .maximize)
+        let first = ledger.add(Self.configuration(0), state: .running)
+        ledger.addWarmStart([WarmStartTrial(configuration: Self.configuration(10), value: 0.1)])
+        ledger.addWarmStart([WarmStartTrial(configuration: Self.configuration(11), value: 0.2),
+                             WarmStartTrial(configuration: Self.configuration(12), value: 0.3)])
+        let second = ledger.add(Self.configuration(1), state: .running)
+        ledger.report(first, value: 0.5)
+        ledger.finish(first, state: .completed)
+        let history = ledger.history
+        #expect(history.warmStartCount == 3)
+        #expect(history.observations.map(\.trial) == [-1, -2, -3, 0, 1])
+        #expect(history.warmStart.map(\.value) == [0.1, 0.2, 0.3])
+        #expect(history.observations[3].value == 0.5 && !history.observations[3].isPending)
+        #expect(history.observations[4].configuration == Self.configuration(1) && history.observations[4].isPending)
+        #expect(ledger.nextProposal == 2 && ledger.entries.count == 2 && second == 1)
+        #expect(ledger.snapshot.curves.map(\.trial) == [0, 1])
+    }
+
     @Test("pending, running, finished, stopped: the sampler's observation of each")
     func historyRules() {
         var ledger = TrialLedger(goal: .maximize)
