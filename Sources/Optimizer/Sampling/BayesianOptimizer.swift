@@ -224,6 +224,11 @@ public struct BayesianSuggestion: Sendable {
     /// Rows the model was fitted on when it is a subset-of-data GP (``LargeHistoryModel/subset``),
     /// `nil` when it saw every observation.
     public var subsetRows: Int?
+    /// The trust region the acquisition search was confined to, `nil` when none was.
+    public var trustRegion: TrustRegion?
+    /// Whether ``point`` is a uniformly random point drawn after the trust region restarted in
+    /// a new region (``TrustRegionOptions/Restart/newRegion``) rather than an acquisition maximum.
+    public var isRestartPoint = false
 }
 
 /// The Bayesian optimisation step on the unit cube: fit a Matérn-5/2 ARD GP to standardised
@@ -335,7 +340,39 @@ public struct BayesianOptimizer: Sendable {
         var subsetRows: Int?
         let total = values.count
         let large = options.largeHistory
-        if values.count > large.threshold, large.model == .subset {
+        // The trust region's state and centre (the best row since its last restart in a new
+        // region), decided on the whole history before any subset is taken.
+        let region = options.trustRegion
+        var centre: [Double]?
+        var drawsRestartPoint = false
+        if region.isEnabled, total >= region.threshold {
+            var state: TrustRegion
+            if let previous = trustRegion {
+                if previous.isDrawingRestartDesign(rows: total, options: region) {
+                    state = previous
+                } else {
+                    let since = min(previous.restartRow, total - 1)
+                    state = previous.updated(best: values[since...].max()!, rows: total, dimension: observed.columns, options: region)
+                }
+            } else {
+                state = TrustRegion(side: region.initialSide, bestValue: values.max()!)
+            }
+            trustRegion = state
+            drawsRestartPoint = state.isDrawingRestartDesign(rows: total, options: region)
+            let since = min(state.restartRow, total - 1)
+            let centreRow = (since..<total).max { values[$0] != values[$1] ? values[$0] < values[$1] : $0 > $1 }!
+            centre = observed.row(centreRow)
+            if let k = region.localModelSize, k < total {
+                let scales = warm ? lastHyperparameters?.logLengthScales : nil
+                let rows = LocalSubset.nearest(observed: observed, to: centreRow, count: k, logLengthScales: scales)
+                observed = observed.gathering(rows: rows)
+                values = rows.map { values[$0] }
+                subsetRows = rows.count
+            }
+        } else {
+            trustRegion = nil
+        }
+        if subsetRows == nil, values.count > large.threshold, large.model == .subset {
             let scales = warm ? lastHyperparameters?.logLengthScales : nil
             let rows = LocalSubset.indices(observed: observed, values: values, size: large.subsetSize, logLengthScales: scales)
             if rows.count < values.count {
@@ -345,7 +382,6 @@ public struct BayesianOptimizer: Sendable {
             }
         }
         let n = values.count
-        let rawBest = values.max()!
         values = options.outputWarping.apply(to: values)
         let mean = values.reduce(0, +) / Double(n)
         let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(n - 1, 1))
@@ -357,7 +393,13 @@ public struct BayesianOptimizer: Sendable {
         let standardised = values.map { ($0 - mean) / sd - shift }
         let fit: GaussianProcessFit
         var decision: RefitSchedule.Decision?
-        if subsetRows != nil {
+        if centre != nil, region.localModelSize != nil {
+            // The region's local model: a full fit (warm-started) on at most k rows.
+            schedule = nil
+            kept = nil
+            fit = try GaussianProcess.fit(inputs: observed, targets: standardised, options: options.fit,
+                                          warmStart: warm ? lastHyperparameters : nil, using: &rng)
+        } else if subsetRows != nil {
             let subsetFit = try fitSubset(observed: observed, targets: standardised, total: total, warm: warm, using: &rng)
             fit = subsetFit.0
             decision = subsetFit.1
@@ -419,26 +461,29 @@ public struct BayesianOptimizer: Sendable {
             acquisitionOptions.screeningRows = options.largeHistory.screeningRows
         }
         var candidates = candidates
-        let region = options.trustRegion
-        if region.isEnabled, total >= region.threshold {
-            // y* before warping, so a success means the history's best value improved; the
-            // centre is the incumbent (the same row: warping and standardising keep the order).
-            let state = trustRegion.map { $0.updated(best: rawBest, dimension: observed.columns, options: region) }
-                ?? TrustRegion(side: region.initialSide, bestValue: rawBest)
-            trustRegion = state
-            let box = state.box(center: observed.row(best), logLengthScales: fit.model.hyperparameters.logLengthScales)
+        var extraStart = observed.rows(best..<(best + 1))
+        if let centre, let state = trustRegion {
+            // y* is the raw best value (before warping), so a success means the best value
+            // since the last restart improved; the box is centred on that observation.
+            let box = state.box(center: centre, logLengthScales: fit.model.hyperparameters.logLengthScales)
             acquisitionOptions.searchBox = box
             candidates = Self.mapped(candidates, into: box)
-        } else {
-            trustRegion = nil
+            extraStart = Matrix(rows: 1, columns: centre.count, columnMajor: centre)
         }
-        let maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
-                                                    extraStarts: observed.rows(best..<(best + 1)), discrete: discrete,
+        let maximum: AcquisitionMaximum
+        if drawsRestartPoint {
+            let point = (0..<observed.columns).map { _ in Double.random(in: 0..<1, using: &rng) }
+            maximum = AcquisitionMaximum(chosen: point, value: -.infinity)
+        } else {
+            maximum = AcquisitionMaximizer.maximize(ei, posterior: model, candidates: candidates,
+                                                    extraStarts: extraStart, discrete: discrete,
                                                     options: acquisitionOptions)
+        }
         return BayesianSuggestion(point: maximum.point, acquisitionValue: maximum.value, incumbent: incumbent,
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
-                                  fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows)
+                                  fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows,
+                                  trustRegion: centre == nil ? nil : trustRegion, isRestartPoint: drawsRestartPoint)
     }
 
     /// The m×d `candidates` drawn in the unit cube mapped affinely into `box`:

@@ -226,7 +226,13 @@ public struct BayesianSampler: Sampler {
         func short(_ x: Double) -> String { String(format: "%.3g", x) }
         let scales = zip(names, h.logLengthScales).map { "\($0)=\(short(exp($1)))" }.joined(separator: " ")
         let rows = s.subsetRows.map { "a local subset of \($0) of " } ?? ""
-        return SamplerDiagnostic(.model, "GP on \(rows)\(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))")
+        var region = ""
+        if let r = s.trustRegion {
+            region = s.isRestartPoint
+                ? "; trust region restart \(r.restarts): a uniformly random point"
+                : "; trust region side \(short(r.side)) (\(r.restarts) restarts)"
+        }
+        return SamplerDiagnostic(.model, "GP on \(rows)\(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))\(region)")
     }
 
     /// The finished observations' values oriented so that larger is better, partial ones

@@ -78,4 +78,30 @@ public enum LocalSubset {
         }
         return (0..<n).filter { chosen[$0] }
     }
+
+    /// The row indices (ascending) of the `count` rows nearest to row `center` in the ARD
+    /// metric ‖(xᵢ − x_center)/ℓ‖² (unit scales when `logLengthScales` is `nil` or does not fit),
+    /// `center` included; ties go to the earlier row. All rows when n ≤ count. The data of a
+    /// trust region's local model (``TrustRegionOptions/localModelSize``).
+    ///
+    /// - Complexity: O(n·d + n log n).
+    public static func nearest(observed: Matrix, to center: Int, count: Int, logLengthScales: [Double]?) -> [Int] {
+        let n = observed.rows, d = observed.columns
+        precondition(center >= 0 && center < n && count >= 1, "LocalSubset.nearest: row \(center) of \(n), count \(count)")
+        guard n > count else { return Array(0..<n) }
+        var inverseScales = [Double](repeating: 1, count: d)
+        if let logLengthScales, logLengthScales.count == d, logLengthScales.allSatisfy(\.isFinite) {
+            inverseScales = logLengthScales.map { exp(-$0) }
+        }
+        let distances = (0..<n).map { i in
+            var s = 0.0
+            for j in 0..<d {
+                let t = (observed.elements[i + j * n] - observed.elements[center + j * n]) * inverseScales[j]
+                s += t * t
+            }
+            return s
+        }
+        let order = (0..<n).sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
+        return order.prefix(count).sorted()
+    }
 }

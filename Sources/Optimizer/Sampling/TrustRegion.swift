@@ -43,6 +43,29 @@ public struct TrustRegionOptions: Sendable, Equatable {
     /// An improvement counts as a success when it exceeds this fraction of |y*| (default 10⁻³,
     /// TuRBO's).
     public var relativeImprovement = 1e-3
+    /// When set to k, the GP inside the region is fitted — hyperparameters included — to the k
+    /// observations nearest the centre in the previous fit's length-scale metric, rather than
+    /// to the whole history (or its subset above ``LargeHistoryOptions/threshold``). TuRBO fits
+    /// each region's GP to that region's data only (§2): length scales fitted locally describe
+    /// the function where the search is, not its average over the cube. `nil` (the default)
+    /// keeps the global model.
+    public var localModelSize: Int?
+    /// Where a collapsed region restarts (default ``Restart/incumbent``).
+    public var restart = Restart.incumbent
+    /// With ``Restart/newRegion``, uniformly random suggestions drawn after a restart before
+    /// the new region is centred on the best of them (default 1).
+    public var restartDesignSize = 1
+
+    /// Where a region that fell below ``minimumSide`` starts again.
+    public enum Restart: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Around the incumbent, at ``initialSide``.
+        case incumbent
+        /// In a new region (TuRBO-1, Alg. 1): ``restartDesignSize`` uniformly random points
+        /// are suggested, and the new region is centred on the best observation made since the
+        /// restart. The old incumbent stays the sweep's best; the model may still use its
+        /// neighbours when they are near the new centre.
+        case newRegion = "new_region"
+    }
 
     public init() {}
 
@@ -63,24 +86,47 @@ public struct TrustRegion: Sendable, Hashable {
     public var bestValue: Double
     /// Times L fell below the minimum and restarted.
     public var restarts: Int
+    /// Observations (rows of the history, in order) before the last restart in a new region
+    /// (``TrustRegionOptions/Restart/newRegion``): the centre is the best row from here on.
+    /// 0 when the region never restarted in a new region.
+    public var restartRow: Int
+    /// Whether ``bestValue`` is unset: right after a restart in a new region, before the first
+    /// observation since the restart (the next update sets it without counting a success).
+    public var awaitsFirstValue: Bool
 
-    public init(side: Double, successes: Int = 0, failures: Int = 0, bestValue: Double, restarts: Int = 0) {
+    public init(side: Double, successes: Int = 0, failures: Int = 0, bestValue: Double, restarts: Int = 0,
+                restartRow: Int = 0, awaitsFirstValue: Bool = false) {
         self.side = side
         self.successes = successes
         self.failures = failures
         self.bestValue = bestValue
         self.restarts = restarts
+        self.restartRow = restartRow
+        self.awaitsFirstValue = awaitsFirstValue
     }
 
-    /// The state as a vector: L, successes, failures, y*, restarts.
-    public var vector: [Double] { [side, Double(successes), Double(failures), bestValue, Double(restarts)] }
+    /// The state as a vector: L, successes, failures, y*, restarts, restart row, 1 when y* is
+    /// unset (else 0).
+    public var vector: [Double] {
+        [side, Double(successes), Double(failures), bestValue, Double(restarts), Double(restartRow), awaitsFirstValue ? 1 : 0]
+    }
 
-    /// The state from ``vector``; `nil` unless it has five finite values, L > 0 and whole
-    /// non-negative counts.
+    /// The state from ``vector``; `nil` unless it has seven finite values (or five, as saved
+    /// before new-region restarts existed: restart row 0), L > 0, whole non-negative counts and
+    /// a 0 or 1 flag.
     public init?(vector v: [Double]) {
-        guard v.count == 5, v.allSatisfy(\.isFinite), v[0] > 0,
-              [v[1], v[2], v[4]].allSatisfy({ $0 >= 0 && $0 <= 1e15 && $0 == $0.rounded() }) else { return nil }
-        self.init(side: v[0], successes: Int(v[1]), failures: Int(v[2]), bestValue: v[3], restarts: Int(v[4]))
+        guard v.count == 5 || v.count == 7, v.allSatisfy(\.isFinite), v[0] > 0 else { return nil }
+        let counts = v.count == 7 ? [v[1], v[2], v[4], v[5]] : [v[1], v[2], v[4]]
+        guard counts.allSatisfy({ $0 >= 0 && $0 <= 1e15 && $0 == $0.rounded() }) else { return nil }
+        if v.count == 7, v[6] != 0, v[6] != 1 { return nil }
+        self.init(side: v[0], successes: Int(v[1]), failures: Int(v[2]), bestValue: v[3], restarts: Int(v[4]),
+                  restartRow: v.count == 7 ? Int(v[5]) : 0, awaitsFirstValue: v.count == 7 && v[6] == 1)
+    }
+
+    /// Whether the suggestion made with `rows` observations is one of the uniformly random
+    /// points drawn after a restart in a new region.
+    public func isDrawingRestartDesign(rows: Int, options: TrustRegionOptions) -> Bool {
+        options.restart == .newRegion && restarts > 0 && rows - restartRow < options.restartDesignSize
     }
 
     /// The state after the history's best value became `best` (TuRBO-1's update, Alg. 1):
@@ -88,9 +134,18 @@ public struct TrustRegion: Sendable, Hashable {
     /// a failure; τ_succ successes in a row double L (capped), τ_fail failures halve it, and
     /// L below the minimum restarts the region at its initial side.
     ///
+    /// With ``TrustRegionOptions/Restart/newRegion``, `best` is the best value since
+    /// ``restartRow``; the restart itself sets ``restartRow`` to `rows` (the history's length)
+    /// and leaves y* unset until the next update.
+    ///
     /// - Complexity: O(1).
-    public func updated(best: Double, dimension d: Int, options: TrustRegionOptions) -> TrustRegion {
+    public func updated(best: Double, rows: Int, dimension d: Int, options: TrustRegionOptions) -> TrustRegion {
         var next = self
+        if awaitsFirstValue {
+            next.bestValue = best
+            next.awaitsFirstValue = false
+            return next
+        }
         if best > bestValue + options.relativeImprovement * abs(bestValue) {
             next.successes += 1
             next.failures = 0
@@ -111,6 +166,10 @@ public struct TrustRegion: Sendable, Hashable {
             next.successes = 0
             next.failures = 0
             next.restarts += 1
+            if options.restart == .newRegion {
+                next.restartRow = rows
+                next.awaitsFirstValue = true
+            }
         }
         return next
     }

@@ -33,6 +33,10 @@ package enum BayesianSetting {
                                       default: options.outputWarping == .none ? "none" : "log_gap_when_heavy_tailed"),
             "prior_mean": "the surrogate's constant prior mean: \(choices(PriorMean.allCases.map(\.rawValue), default: options.priorMean.rawValue))",
             "trust_region": "\(choices(["on", "off"], default: options.trustRegion.isEnabled ? "on" : "off")): confine the acquisition search to a TuRBO trust region from \(options.trustRegion.threshold) observations on",
+            "trust_region_threshold": "observations from which the trust region applies (default \(options.trustRegion.threshold))",
+            "trust_region_local": "k or off (default \(options.trustRegion.localModelSize.map(String.init) ?? "off")): fit the GP inside the trust region to the k observations nearest its centre",
+            "trust_region_restart": "\(choices(TrustRegionOptions.Restart.allCases.map(\.rawValue), default: options.trustRegion.restart.rawValue)): where a collapsed trust region restarts",
+            "trust_region_design": "random points drawn after a restart in a new region (default \(options.trustRegion.restartDesignSize))",
             "discrete_search": "\(choices(["on", "off"], default: Settings().searchesDiscreteCoordinates ? "on" : "off")): maximise over runnable points or the relaxation",
         ]
     }()
@@ -135,6 +139,12 @@ package enum BayesianSetting {
             case "prior_mean":
                 if let v = oneOf(PriorMean.allCases.map(\.rawValue)) { s.options.priorMean = PriorMean(rawValue: v)! }
             case "trust_region": if let v = oneOf(["on", "off"]) { s.options.trustRegion.isEnabled = v == "on" }
+            case "trust_region_threshold": if let v = count(min: 1) { s.options.trustRegion.threshold = v }
+            case "trust_region_local":
+                if value == "off" { s.options.trustRegion.localModelSize = nil } else if let v = count(min: 2) { s.options.trustRegion.localModelSize = v }
+            case "trust_region_restart":
+                if let v = oneOf(TrustRegionOptions.Restart.allCases.map(\.rawValue)) { s.options.trustRegion.restart = .init(rawValue: v)! }
+            case "trust_region_design": if let v = count(min: 1) { s.options.trustRegion.restartDesignSize = v }
             case "discrete_search": if let v = oneOf(["on", "off"]) { s.searchesDiscreteCoordinates = v == "on" }
             default:
                 problems.append(.init(path: "--set \(key)", message: "unknown setting; known: \(keys.map(\.key).joined(separator: ", "))"))

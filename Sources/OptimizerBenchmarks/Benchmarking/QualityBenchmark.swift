@@ -161,8 +161,9 @@ package struct QualityBenchmark: Sendable {
         package var noiseVariance: Double
         /// f*, the value EI improves on (``BayesianSuggestion/incumbent``).
         package var incumbent: Double
-        /// The acquisition value at `point` (log EI by default).
-        package var acquisition: Double
+        /// The acquisition value at `point` (log EI by default); `nil` (JSON null) when the point
+        /// was not scored (a trust region's random restart point).
+        package var acquisition: Double?
         /// The objective's noiseless value at the configuration run.
         package var noiselessValue: Double
 
@@ -218,7 +219,7 @@ package struct QualityBenchmark: Sendable {
                                           coordinatesOnBounds: model.point.filter { $0 <= 1e-9 || $0 >= 1 - 1e-9 }.count,
                                           lengthScales: h.logLengthScales.map { exp($0) }, signalVariance: exp(h.logSignalVariance),
                                           noiseVariance: exp(h.logNoiseVariance), incumbent: model.incumbent,
-                                          acquisition: model.acquisitionValue, noiselessValue: problem.noiseless(configuration)))
+                                          acquisition: model.acquisitionValue.isFinite ? model.acquisitionValue : nil, noiselessValue: problem.noiseless(configuration)))
                 }
                 batch.append(ledger.add(configuration, state: .running))
             }

@@ -129,6 +129,11 @@ public struct AcquisitionPoint: Sendable, Equatable {
     public var point: [Double]
     /// a(point).
     public var value: Double
+
+    public init(point: [Double], value: Double) {
+        self.point = point
+        self.value = value
+    }
 }
 
 /// The best point found and how it was found.
@@ -152,6 +157,15 @@ public struct AcquisitionMaximum: Sendable {
     public var discreteMoves: Int
     /// Candidates whose acquisition was computed exactly (all of them without screening).
     public var exactlyScored: Int
+}
+
+extension AcquisitionMaximum {
+    /// A point chosen without a search (e.g. a random restart point), with value a(point) or
+    /// −∞ when it was not scored: the only finalist, no runs.
+    public init(chosen point: [Double], value: Double) {
+        self.init(point: point, value: value, bestCandidateValue: value, runs: [],
+                  finalists: [AcquisitionPoint(point: point, value: value)], batchedRounds: 0, discreteMoves: 0, exactlyScored: 0)
+    }
 }
 
 /// Maximises an acquisition over the unit cube: scores a large batch of candidates in one

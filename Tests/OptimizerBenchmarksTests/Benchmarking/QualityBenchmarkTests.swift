@@ -89,6 +89,7 @@ import TestSupport
             "noise_prior_scale=0.5", "signal_prior_loc=0.5", "signal_prior_scale=3", "warm_starts=3", "cold_starts=4",
             "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
             "initial_points=random", "incumbent_shrinkage=0.25", "prior_mean=average", "trust_region=on",
+            "trust_region_threshold=150", "trust_region_local=64", "trust_region_restart=new_region", "trust_region_design=5",
         ])
         #expect(s.initialDesign == .random && s.options.incumbentShrinkage == 0.25)
         #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
@@ -105,7 +106,10 @@ import TestSupport
         #expect(sampler.optimizer.options.incumbentShrinkage == 0.25)
         #expect(s.options.trustRegion.isEnabled && !BayesianOptimizerOptions().trustRegion.isEnabled)
         #expect(sampler.optimizer.options.trustRegion.isEnabled)
-        #expect(BayesianSetting.keys.count == 18)
+        let region = sampler.optimizer.options.trustRegion
+        #expect(region.threshold == 150 && region.localModelSize == 64 && region.restart == .newRegion && region.restartDesignSize == 5)
+        #expect(try BayesianSetting.parse(["trust_region_local=off"]).options.trustRegion.localModelSize == nil)
+        #expect(BayesianSetting.keys.count == 22)
         // The help quotes the defaults the option types hold.
         #expect(BayesianSetting.keys.first { $0.key == "noise_prior_loc" }?.value == "mean of log σ²ₙ (default −6)")
         #expect(BayesianSetting.keys.first { $0.key == "incumbent_shrinkage" }?.value.hasSuffix("(default 0.75)") == true)
@@ -174,7 +178,7 @@ import TestSupport
                 #expect(r.point.count == 6 && r.point.allSatisfy { (0...1).contains($0) })
                 #expect(r.coordinatesOnBounds == r.point.filter { $0 <= 1e-9 || $0 >= 1 - 1e-9 }.count)
                 #expect(r.lengthScales.count == 6 && r.signalVariance > 0 && r.noiseVariance > 0)
-                #expect(r.acquisition.isFinite && r.incumbent.isFinite)
+                #expect((r.acquisition?.isFinite ?? false) && r.incumbent.isFinite)
                 #expect(r.noiselessValue == problem.noiseless(encoding.decode(r.point)))
                 #expect(curve[r.trial] == min(curve[r.trial - 1], r.noiselessValue))
             }

@@ -15,15 +15,15 @@ import TestSupport
     func expands() {
         var r = TrustRegion(side: 0.8, bestValue: 1)
         for (k, best) in [2.0, 3, 4].enumerated() {
-            r = r.updated(best: best, dimension: 6, options: Self.options)
+            r = r.updated(best: best, rows: 0, dimension: 6, options: Self.options)
             #expect(r.side == (k < 2 ? 0.8 : 1.6), "after \(k + 1) successes: \(r)")
         }
         #expect(r.successes == 0 && r.failures == 0 && r.bestValue == 4)
-        for best in [5.0, 6, 7] { r = r.updated(best: best, dimension: 6, options: Self.options) }
+        for best in [5.0, 6, 7] { r = r.updated(best: best, rows: 0, dimension: 6, options: Self.options) }
         #expect(r.side == 1.6, "capped at maximumSide")
         // Success, success, failure, success: no doubling.
         var s = TrustRegion(side: 0.4, bestValue: 0)
-        for best in [1.0, 2, 2, 3] { s = s.updated(best: best, dimension: 6, options: Self.options) }
+        for best in [1.0, 2, 2, 3] { s = s.updated(best: best, rows: 0, dimension: 6, options: Self.options) }
         #expect(s.side == 0.4 && s.successes == 1 && s.failures == 0)
     }
 
@@ -34,7 +34,7 @@ import TestSupport
         let tau = max(4, d)
         for k in 1...tau {
             // −99.95 improves by 0.05 < 10⁻³·100: not a success.
-            r = r.updated(best: k == 1 ? -99.95 : -100, dimension: d, options: Self.options)
+            r = r.updated(best: k == 1 ? -99.95 : -100, rows: 0, dimension: d, options: Self.options)
             #expect(r.side == (k < tau ? 0.8 : 0.4), "d = \(d), after \(k) failures: \(r)")
         }
         #expect(r.failures == 0 && r.bestValue == -99.95)
@@ -44,9 +44,9 @@ import TestSupport
     @Test("a side below the minimum restarts at the initial side")
     func restarts() {
         var r = TrustRegion(side: 1.0 / 64, bestValue: 0)
-        for _ in 0..<4 { r = r.updated(best: 0, dimension: 3, options: Self.options) }
+        for _ in 0..<4 { r = r.updated(best: 0, rows: 0, dimension: 3, options: Self.options) }
         #expect(r.side == 1.0 / 128 && r.restarts == 0, "2⁻⁷ itself is not below the minimum")
-        for _ in 0..<4 { r = r.updated(best: 0, dimension: 3, options: Self.options) }
+        for _ in 0..<4 { r = r.updated(best: 0, rows: 0, dimension: 3, options: Self.options) }
         #expect(r.side == 0.8 && r.restarts == 1 && r.failures == 0 && r.successes == 0)
     }
 
@@ -82,6 +82,58 @@ import TestSupport
         #expect(TrustRegion(vector: [0.1, 1.5, 0, 0, 0]) == nil, "fractional count")
         #expect(TrustRegion(vector: [0.1, 0, 0, .nan, 0]) == nil, "NaN best value")
         #expect(TrustRegion(vector: [0.1, 0, 0, 0]) == nil, "four values")
+        let moved = TrustRegion(side: 0.8, bestValue: 2, restarts: 1, restartRow: 340, awaitsFirstValue: true)
+        #expect(moved.vector.count == 7 && TrustRegion(vector: moved.vector) == moved)
+        #expect(TrustRegion(vector: [0.1, 0, 0, 0, 0, 2.5, 0]) == nil, "fractional restart row")
+        #expect(TrustRegion(vector: [0.1, 0, 0, 0, 0, 2, 0.5]) == nil, "flag neither 0 nor 1")
+        #expect(TrustRegion(vector: [0.1, 0, 0, 1, 2])?.restartRow == 0, "a five-value state saved before new-region restarts")
+    }
+
+    /// A collapse with ``TrustRegionOptions/Restart/newRegion``: the restart row is the
+    /// history's length, the next `restartDesignSize` suggestions are random points, and the
+    /// first update after them takes the best value since the restart as y* without counting
+    /// a success or a failure.
+    @Test("a restart in a new region draws its design, then counts from the new best")
+    func restartsInNewRegion() {
+        var options = TrustRegionOptions()
+        options.restart = .newRegion
+        options.restartDesignSize = 3
+        var r = TrustRegion(side: 1.0 / 128, bestValue: 5)
+        #expect(!r.isDrawingRestartDesign(rows: 400, options: options), "no restart yet")
+        for k in 0..<4 { r = r.updated(best: 5, rows: 400 + k, dimension: 3, options: options) }
+        #expect(r.side == 0.8 && r.restarts == 1 && r.restartRow == 403 && r.awaitsFirstValue)
+        #expect((403..<406).allSatisfy { r.isDrawingRestartDesign(rows: $0, options: options) })
+        #expect(!r.isDrawingRestartDesign(rows: 406, options: options))
+        // The design's best is far below the old incumbent's 5: it becomes y*, no failure.
+        r = r.updated(best: -7, rows: 406, dimension: 3, options: options)
+        #expect(r.bestValue == -7 && !r.awaitsFirstValue && r.failures == 0 && r.successes == 0 && r.side == 0.8)
+        r = r.updated(best: -6, rows: 407, dimension: 3, options: options)
+        #expect(r.successes == 1, "an improvement on the new region's best is a success")
+        // The default restart keeps the row at 0 and never draws.
+        var i = TrustRegion(side: 1.0 / 128, bestValue: 5)
+        for k in 0..<4 { i = i.updated(best: 5, rows: 400 + k, dimension: 3, options: Self.options) }
+        #expect(i.restarts == 1 && i.restartRow == 0 && !i.awaitsFirstValue && !i.isDrawingRestartDesign(rows: 403, options: Self.options))
+    }
+
+    /// ``LocalSubset/nearest(observed:to:count:logLengthScales:)`` against a brute-force sort:
+    /// the k rows nearest the centre in the ARD metric, the centre among them.
+    @Test("the local model's rows are the k nearest the centre in the length-scale metric", arguments: 0..<8)
+    func nearestRows(seed: UInt64) {
+        var rng = SplitMix64(seed: seed, stream: 3)
+        let n = Int.random(in: 30...200, using: &rng), d = Int.random(in: 1...8, using: &rng)
+        var x = Matrix(rows: n, columns: d)
+        for i in 0..<n { for j in 0..<d { x[i, j] = Double.random(in: 0...1, using: &rng) } }
+        let logScales = (0..<d).map { _ in Double.random(in: -3...1, using: &rng) }
+        let centre = Int.random(in: 0..<n, using: &rng), k = Int.random(in: 1...n, using: &rng)
+        let rows = LocalSubset.nearest(observed: x, to: centre, count: k, logLengthScales: logScales)
+        func distance(_ i: Int) -> Double {
+            (0..<d).map { j in pow((x[i, j] - x[centre, j]) / exp(logScales[j]), 2) }.reduce(0, +)
+        }
+        let expected = (0..<n).sorted { distance($0) < distance($1) }.prefix(k).sorted()
+        #expect(rows == expected, "seed \(seed): n \(n), d \(d), k \(k)")
+        #expect(rows.contains(centre))
+        // Asking for more rows than there are: all of them.
+        #expect(LocalSubset.nearest(observed: x, to: centre, count: n + 5, logLengthScales: nil) == Array(0..<n))
     }
 
     /// The maximiser's L-BFGS-B runs stay in the box (candidates and starts inside it).
@@ -169,9 +221,55 @@ import TestSupport
             history.observations.append(SamplerObservation(trial: t, configuration: c, value: v, isPending: false))
         }
         #expect(!sides.isEmpty)
+        try Self.exactResumeWithRestarts()
         var bad = BayesianSampler(space: space, seed: 4, options: options)
         var state = try #require(sampler.state)
         state.vectors[SamplerState.trustRegionKey] = [-1, 0, 0, 0, 0]
         #expect(throws: ConfigurationError.self) { try bad.restore(state) }
+    }
+
+    /// With a local model (``TrustRegionOptions/localModelSize``) and restarts in a new region
+    /// forced quickly (one failure halves L, L < 0.5 restarts): the GP is fitted on k rows,
+    /// restart points are random and labelled, the region is then centred on the best row since
+    /// the restart, and a restored sampler continues exactly at every step.
+    static func exactResumeWithRestarts() throws {
+        let space = try SearchSpace(["x": .uniform(-5, 10), "y": .uniform(0, 15)])
+        var options = Self.samplerOptions(threshold: 20, enabled: true)
+        options.trustRegion.localModelSize = 12
+        options.trustRegion.restart = .newRegion
+        options.trustRegion.restartDesignSize = 2
+        options.trustRegion.failureTolerance = 1
+        options.trustRegion.minimumSide = 0.5
+        var history = Self.history(space, n: 25)
+        var sampler = BayesianSampler(space: space, seed: 9, options: options)
+        var restartPoints = 0, centredSinceRestart = 0
+        let encoding = SearchSpaceEncoding(space)
+        for t in 25..<45 {
+            let saved = sampler.state
+            let next = try #require(try sampler.suggestion(history: history, trialIndex: t))
+            var resumed = BayesianSampler(space: space, seed: 9, options: options)
+            if let saved { try resumed.restore(saved) }
+            let again = try #require(try resumed.suggestion(history: history, trialIndex: t))
+            #expect(again.configuration == next.configuration && again.state == next.state, "trial \(t)")
+            let message = next.diagnostics.map(\.message).joined()
+            #expect(message.contains("GP on a local subset of 12 of \(t) observations"), "trial \(t): \(message)")
+            let region = try #require(sampler.optimizer.trustRegion)
+            if message.contains("a uniformly random point") {
+                restartPoints += 1
+                #expect(region.isDrawingRestartDesign(rows: t, options: options.trustRegion))
+            } else if region.restartRow > 0 {
+                // Centred on the best row since the restart: the suggestion is in that box.
+                let rows = history.observations[region.restartRow...]
+                let best = try #require(rows.min { $0.value! < $1.value! })
+                let box = region.box(center: encoding.encode(best.configuration),
+                                     logLengthScales: try #require(sampler.lastModelSuggestion?.hyperparameters.logLengthScales))
+                #expect(box.contains(try #require(sampler.lastModelSuggestion?.point)), "trial \(t)")
+                centredSinceRestart += 1
+            }
+            let c = next.configuration
+            let v = TestFunction.branin.evaluate([c["x"]!.numericValue!, c["y"]!.numericValue!])
+            history.observations.append(SamplerObservation(trial: t, configuration: c, value: v, isPending: false))
+        }
+        #expect(restartPoints >= 2 && centredSinceRestart >= 1, "restart points \(restartPoints), centred \(centredSinceRestart)")
     }
 }
