@@ -345,6 +345,7 @@ public struct BayesianOptimizer: Sendable {
         let region = options.trustRegion
         var centre: [Double]?
         var drawsRestartPoint = false
+        var regionModel = false
         if region.isEnabled, total >= region.threshold {
             var state: TrustRegion
             if let previous = trustRegion {
@@ -362,12 +363,20 @@ public struct BayesianOptimizer: Sendable {
             let since = min(state.restartRow, total - 1)
             let centreRow = (since..<total).max { values[$0] != values[$1] ? values[$0] < values[$1] : $0 > $1 }!
             centre = observed.row(centreRow)
-            if let k = region.localModelSize, k < total {
+            // With a fresh restart the model sees only the rows since the restart, once there
+            // are two (before that, during the restart design, it is not used).
+            let first = region.restart == .fresh && total - since >= 2 ? since : 0
+            if first > 0 || (region.localModelSize.map { $0 < total } ?? false) {
                 let scales = warm ? lastHyperparameters?.logLengthScales : nil
-                let rows = LocalSubset.nearest(observed: observed, to: centreRow, count: k, logLengthScales: scales)
+                var rows = Array(first..<total)
+                if let k = region.localModelSize, k < rows.count {
+                    let recent = first == 0 ? observed : observed.gathering(rows: rows)
+                    rows = LocalSubset.nearest(observed: recent, to: centreRow - first, count: k, logLengthScales: scales).map { $0 + first }
+                }
                 observed = observed.gathering(rows: rows)
                 values = rows.map { values[$0] }
                 subsetRows = rows.count
+                regionModel = true
             }
         } else {
             trustRegion = nil
@@ -393,7 +402,7 @@ public struct BayesianOptimizer: Sendable {
         let standardised = values.map { ($0 - mean) / sd - shift }
         let fit: GaussianProcessFit
         var decision: RefitSchedule.Decision?
-        if centre != nil, region.localModelSize != nil {
+        if regionModel {
             // The region's local model: a full fit (warm-started) on at most k rows.
             schedule = nil
             kept = nil

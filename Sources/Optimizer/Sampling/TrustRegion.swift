@@ -65,6 +65,10 @@ public struct TrustRegionOptions: Sendable, Equatable {
         /// restart. The old incumbent stays the sweep's best; the model may still use its
         /// neighbours when they are near the new centre.
         case newRegion = "new_region"
+        /// As ``newRegion``, and the model then forgets the observations made before the
+        /// restart (once ``restartDesignSize`` ≥ 2 have been made since): TuRBO-1 proper, whose
+        /// restarted region starts from its own design and data only.
+        case fresh
     }
 
     public init() {}
@@ -126,7 +130,7 @@ public struct TrustRegion: Sendable, Hashable {
     /// Whether the suggestion made with `rows` observations is one of the uniformly random
     /// points drawn after a restart in a new region.
     public func isDrawingRestartDesign(rows: Int, options: TrustRegionOptions) -> Bool {
-        options.restart == .newRegion && restarts > 0 && rows - restartRow < options.restartDesignSize
+        options.restart != .incumbent && restarts > 0 && rows - restartRow < options.restartDesignSize
     }
 
     /// The state after the history's best value became `best` (TuRBO-1's update, Alg. 1):
@@ -166,7 +170,7 @@ public struct TrustRegion: Sendable, Hashable {
             next.successes = 0
             next.failures = 0
             next.restarts += 1
-            if options.restart == .newRegion {
+            if options.restart != .incumbent {
                 next.restartRow = rows
                 next.awaitsFirstValue = true
             }
