@@ -346,6 +346,7 @@ public struct BayesianOptimizer: Sendable {
         var centre: [Double]?
         var drawsRestartPoint = false
         var regionModel = false
+        var globalRestartPoint = false
         if region.isEnabled, total >= region.threshold {
             var state: TrustRegion
             if let previous = trustRegion {
@@ -360,6 +361,9 @@ public struct BayesianOptimizer: Sendable {
             }
             trustRegion = state
             drawsRestartPoint = state.isDrawingRestartDesign(rows: total, options: region)
+            globalRestartPoint = drawsRestartPoint && region.restart == .globalModel
+        }
+        if region.isEnabled, total >= region.threshold, !globalRestartPoint, let state = trustRegion {
             let since = min(state.restartRow, total - 1)
             let centreRow = (since..<total).max { values[$0] != values[$1] ? values[$0] < values[$1] : $0 > $1 }!
             centre = observed.row(centreRow)
@@ -378,7 +382,8 @@ public struct BayesianOptimizer: Sendable {
                 subsetRows = rows.count
                 regionModel = true
             }
-        } else {
+        }
+        if !region.isEnabled || total < region.threshold {
             trustRegion = nil
         }
         if subsetRows == nil, values.count > large.threshold, large.model == .subset {
@@ -480,7 +485,7 @@ public struct BayesianOptimizer: Sendable {
             extraStart = Matrix(rows: 1, columns: centre.count, columnMajor: centre)
         }
         let maximum: AcquisitionMaximum
-        if drawsRestartPoint {
+        if drawsRestartPoint, !globalRestartPoint {
             let point = (0..<observed.columns).map { _ in Double.random(in: 0..<1, using: &rng) }
             maximum = AcquisitionMaximum(chosen: point, value: -.infinity)
         } else {
@@ -492,7 +497,7 @@ public struct BayesianOptimizer: Sendable {
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
                                   fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows,
-                                  trustRegion: centre == nil ? nil : trustRegion, isRestartPoint: drawsRestartPoint)
+                                  trustRegion: centre == nil && !globalRestartPoint ? nil : trustRegion, isRestartPoint: drawsRestartPoint)
     }
 
     /// The m×d `candidates` drawn in the unit cube mapped affinely into `box`:

@@ -229,7 +229,7 @@ public struct BayesianSampler: Sampler {
         var region = ""
         if let r = s.trustRegion {
             region = s.isRestartPoint
-                ? "; trust region restart \(r.restarts): a uniformly random point"
+                ? "; trust region restart \(r.restarts): \(s.acquisitionValue.isFinite ? "the whole history's model, over the whole cube" : "a uniformly random point")"
                 : "; trust region side \(short(r.side)) (\(r.restarts) restarts)"
         }
         return SamplerDiagnostic(.model, "GP on \(rows)\(observations) observations\(pending > 0 ? " + \(pending) pending" : ""); length scales \(scales); signal variance \(short(exp(h.logSignalVariance))), noise variance \(short(exp(h.logNoiseVariance))); acquisition \(short(s.maximum.value))\(region)")

@@ -69,6 +69,10 @@ public struct TrustRegionOptions: Sendable, Equatable {
         /// restart (once ``restartDesignSize`` ≥ 2 have been made since): TuRBO-1 proper, whose
         /// restarted region starts from its own design and data only.
         case fresh
+        /// As ``newRegion``, but the restart points are the whole history's model's choice:
+        /// expected improvement maximised over the whole cube, as without a trust region (the
+        /// global model sees the basins a local one missed; a random point ignores them).
+        case globalModel = "global_model"
     }
 
     public init() {}

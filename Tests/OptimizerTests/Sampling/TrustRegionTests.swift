@@ -223,6 +223,7 @@ import TestSupport
         #expect(!sides.isEmpty)
         try Self.exactResumeWithRestarts(restart: .newRegion)
         try Self.exactResumeWithRestarts(restart: .fresh)
+        try Self.exactResumeWithRestarts(restart: .globalModel)
         var bad = BayesianSampler(space: space, seed: 4, options: options)
         var state = try #require(sampler.state)
         state.vectors[SamplerState.trustRegionKey] = [-1, 0, 0, 0, 0]
@@ -233,7 +234,8 @@ import TestSupport
     /// forced quickly (one failure halves L, L < 0.5 restarts): the GP is fitted on k rows,
     /// restart points are random and labelled, the region is then centred on the best row since
     /// the restart, and a restored sampler continues exactly at every step. A fresh restart's
-    /// model sees only the rows since the restart once its design is drawn.
+    /// model sees only the rows since the restart once its design is drawn; a global-model
+    /// restart point comes from the GP on every row, searched over the whole cube.
     static func exactResumeWithRestarts(restart: TrustRegionOptions.Restart) throws {
         let space = try SearchSpace(["x": .uniform(-5, 10), "y": .uniform(0, 15)])
         var options = Self.samplerOptions(threshold: 20, enabled: true)
@@ -256,12 +258,15 @@ import TestSupport
             let message = next.diagnostics.map(\.message).joined()
             let region = try #require(sampler.optimizer.trustRegion)
             let sinceRestart = t - region.restartRow
-            if restart == .fresh, region.restartRow > 0, sinceRestart >= 2 {
+            let global = restart == .globalModel && region.isDrawingRestartDesign(rows: t, options: options.trustRegion)
+            if global {
+                #expect(message.contains("GP on \(t) observations") && message.contains("the whole history's model"), "trial \(t): \(message)")
+            } else if restart == .fresh, region.restartRow > 0, sinceRestart >= 2 {
                 #expect(message.contains("GP on a local subset of \(min(12, sinceRestart)) of \(t) observations"), "trial \(t): \(message)")
             } else {
                 #expect(message.contains("GP on a local subset of 12 of \(t) observations"), "trial \(t): \(message)")
             }
-            if message.contains("a uniformly random point") {
+            if message.contains("a uniformly random point") || global {
                 restartPoints += 1
                 #expect(region.isDrawingRestartDesign(rows: t, options: options.trustRegion))
             } else if region.restartRow > 0 {
