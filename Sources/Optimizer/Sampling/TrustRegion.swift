@@ -73,6 +73,22 @@ public struct TrustRegionOptions: Sendable, Equatable {
         /// expected improvement maximised over the whole cube, as without a trust region (the
         /// global model sees the basins a local one missed; a random point ignores them).
         case globalModel = "global_model"
+        /// Around the incumbent and in a new region in turn: odd restarts (the 1st, 3rd, …)
+        /// restart at ``initialSide`` around the best observation of the whole history, even
+        /// ones as ``newRegion``. An iterated local search (Lourenço, Martin & Stützle 2003)
+        /// whose perturbation alternates between a wide box around the incumbent (for ripples
+        /// next to it, as in Levy's function) and a random point (for a distant basin, as in
+        /// Hartmann-6's second one).
+        case alternating
+    }
+
+    /// Whether restart number `k` (1-based) moves to a new region.
+    public func restartsInNewRegion(_ k: Int) -> Bool {
+        switch restart {
+        case .incumbent: false
+        case .alternating: k % 2 == 0
+        case .newRegion, .fresh, .globalModel: true
+        }
     }
 
     public init() {}
@@ -134,7 +150,7 @@ public struct TrustRegion: Sendable, Hashable {
     /// Whether the suggestion made with `rows` observations is one of the uniformly random
     /// points drawn after a restart in a new region.
     public func isDrawingRestartDesign(rows: Int, options: TrustRegionOptions) -> Bool {
-        options.restart != .incumbent && restarts > 0 && rows - restartRow < options.restartDesignSize
+        restarts > 0 && options.restartsInNewRegion(restarts) && rows - restartRow < options.restartDesignSize
     }
 
     /// The state after the history's best value became `best` (TuRBO-1's update, Alg. 1):
@@ -174,8 +190,12 @@ public struct TrustRegion: Sendable, Hashable {
             next.successes = 0
             next.failures = 0
             next.restarts += 1
-            if options.restart != .incumbent {
+            if options.restartsInNewRegion(next.restarts) {
                 next.restartRow = rows
+                next.awaitsFirstValue = true
+            } else if next.restartRow > 0 {
+                // Back to the whole history's incumbent: y* is set from it at the next update.
+                next.restartRow = 0
                 next.awaitsFirstValue = true
             }
         }

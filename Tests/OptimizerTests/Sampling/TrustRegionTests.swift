@@ -113,6 +113,23 @@ import TestSupport
         var i = TrustRegion(side: 1.0 / 128, bestValue: 5)
         for k in 0..<4 { i = i.updated(best: 5, rows: 400 + k, dimension: 3, options: Self.options) }
         #expect(i.restarts == 1 && i.restartRow == 0 && !i.awaitsFirstValue && !i.isDrawingRestartDesign(rows: 403, options: Self.options))
+        // Alternating: the 1st restart stays at the incumbent, the 2nd moves, the 3rd returns
+        // to the whole history's incumbent (row 0, y* reset from it at the next update).
+        var alternating = TrustRegionOptions()
+        alternating.restart = .alternating
+        var a = TrustRegion(side: 1.0 / 128, bestValue: 5)
+        for k in 0..<4 { a = a.updated(best: 5, rows: 400 + k, dimension: 3, options: alternating) }
+        #expect(a.restarts == 1 && a.restartRow == 0 && !a.awaitsFirstValue && !a.isDrawingRestartDesign(rows: 403, options: alternating))
+        a.side = 1.0 / 128
+        for k in 0..<4 { a = a.updated(best: 5, rows: 500 + k, dimension: 3, options: alternating) }
+        #expect(a.restarts == 2 && a.restartRow == 503 && a.awaitsFirstValue && a.isDrawingRestartDesign(rows: 503, options: alternating))
+        a = a.updated(best: 1, rows: 504, dimension: 3, options: alternating)
+        #expect(a.bestValue == 1 && !a.awaitsFirstValue)
+        a.side = 1.0 / 128
+        for k in 0..<4 { a = a.updated(best: 1, rows: 600 + k, dimension: 3, options: alternating) }
+        #expect(a.restarts == 3 && a.restartRow == 0 && a.awaitsFirstValue && !a.isDrawingRestartDesign(rows: 603, options: alternating))
+        a = a.updated(best: 5, rows: 604, dimension: 3, options: alternating)
+        #expect(a.bestValue == 5 && a.successes == 0 && a.failures == 0, "y* is the incumbent's again, no success counted")
     }
 
     /// ``LocalSubset/nearest(observed:to:count:logLengthScales:)`` against a brute-force sort:
@@ -224,6 +241,7 @@ import TestSupport
         try Self.exactResumeWithRestarts(restart: .newRegion)
         try Self.exactResumeWithRestarts(restart: .fresh)
         try Self.exactResumeWithRestarts(restart: .globalModel)
+        try Self.exactResumeWithRestarts(restart: .alternating)
         var bad = BayesianSampler(space: space, seed: 4, options: options)
         var state = try #require(sampler.state)
         state.vectors[SamplerState.trustRegionKey] = [-1, 0, 0, 0, 0]
