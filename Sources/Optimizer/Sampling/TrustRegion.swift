@@ -20,9 +20,17 @@ import Foundation
 /// and restarts at ``initialSide`` when it falls below ``minimumSide``. Successes are counted
 /// per suggestion, from the history's best value when the next suggestion is made; with
 /// concurrent trials a suggestion made before its predecessors finished counts as a failure,
-/// so the region shrinks sooner than in a sequential sweep. The hyperparameters are still
-/// fitted on the whole history (or its subset above ``LargeHistoryOptions/threshold``). Why and what it
-/// measured: <doc:DecisionLog#A-trust-region-above-300-observations>.
+/// so the region shrinks sooner than in a sequential sweep.
+///
+/// The model inside the region is the global one (the whole history, or its subset above
+/// ``LargeHistoryOptions/threshold``) unless ``localModelSize`` is set: then the GP and its
+/// hyperparameters are fitted to the k observations nearest x*, so its length scales describe
+/// the function where the search is. Where a collapsed region restarts is ``restart``: around
+/// x* (the default), in a new region from random points (TuRBO's restart), or alternately. In
+/// a new region x* is the best observation made since the restart.
+///
+/// Why and what it measured: <doc:DecisionLog#A-trust-region-above-300-observations> and
+/// <doc:DecisionLog#A-local-model-and-restarts-in-the-trust-region>.
 public struct TrustRegionOptions: Sendable, Equatable {
     /// Whether the trust region is used (default off: <doc:DecisionLog#A-trust-region-above-300-observations>).
     public var isEnabled = false
