@@ -154,12 +154,14 @@ struct SlurmExecutorTests {
 
     /// One trial at a time (so each decision depends only on earlier trials): median stopping
     /// stops the same trials on Slurm as locally, and each stopped job ran its SIGTERM handler
-    /// and ended CANCELLED.
+    /// — one that takes a second, as saving a checkpoint does, so a batch script that exits
+    /// before its command's process group has ended gets the handler killed — and ended
+    /// CANCELLED.
     @Test("median stopping on Slurm stops the same trials as locally; cancelled jobs ran their cleanup")
     func medianStoppingMatchesLocal() async throws {
         let work = Fixtures.temporaryDirectory()
         try """
-            trap 'echo cleaned > "\(work.path)/cleanup-$2-$1"; exit 143' TERM
+            trap 'sleep 1; echo cleaned > "\(work.path)/cleanup-$2-$1"; exit 143' TERM
             i=1
             while [ $i -le 12 ]; do
               echo "accuracy=$(awk -v v=$1 -v i=$i 'BEGIN { print v * (1 - 1 / (i + 1)) }')"

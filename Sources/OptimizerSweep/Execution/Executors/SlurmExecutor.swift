@@ -219,8 +219,13 @@ public final class SlurmExecutor: TrialExecutor {
         return states
     }
 
-    /// The batch script: the command in its own process group, SIGTERM forwarded to that group,
-    /// its exit status written next to the logs.
+    /// The batch script: the command in its own session and process group (`setsid`; a batch
+    /// script has no terminal, so `set -m` cannot make one), SIGTERM forwarded to that group,
+    /// its exit status written next to the logs. After a SIGTERM the script waits until the
+    /// whole group has ended, not only the command's shell: a trial's handler that is still
+    /// cleaning up (a shell runs its trap only once its foreground child returns) would
+    /// otherwise be killed by Slurm as soon as the batch script exits. Slurm's `KillWait` and
+    /// the controller's grace period bound that wait.
     /// (Slurm runs a copy of the script from its spool folder, so the trial folder is written in.)
     static func batchScript(command: String, folder: URL) -> String {
         """
@@ -233,15 +238,22 @@ public final class SlurmExecutor: TrialExecutor {
           exit 0
         fi
         echo "${SLURMD_NODENAME:-}" > "$folder/slurm-node"
-        set -m
-        /bin/sh -c \(shellQuoted(command)) &
+        terminating=
+        if command -v setsid >/dev/null 2>&1; then
+          setsid /bin/sh -c \(shellQuoted(command)) &
+        else
+          /bin/sh -c \(shellQuoted(command)) &
+        fi
         child=$!
-        trap 'kill -TERM -"$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null' TERM INT
+        trap 'terminating=1; kill -TERM -"$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null' TERM INT
         while :; do
           wait "$child"
           status=$?
           kill -0 "$child" 2>/dev/null || break
         done
+        if [ -n "$terminating" ]; then
+          while kill -0 -"$child" 2>/dev/null; do sleep 0.1; done
+        fi
         echo "$status" > "$folder/exit-status.tmp" && mv "$folder/exit-status.tmp" "$folder/exit-status"
         exit "$status"
 
