@@ -403,7 +403,8 @@ public struct BayesianOptimizer: Sendable {
         let sd = variance > 1e-24 ? variance.squareRoot() : 1
         // The GP's prior mean is 0: shifting the standardised values by the worst one's puts it
         // at the worst observation (n ≥ 1, so min() exists).
-        let shift = options.priorMean == .worstObserved ? (values.min()! - mean) / sd : 0
+        let priorMean = regionModel ? region.localPriorMean ?? options.priorMean : options.priorMean
+        let shift = priorMean == .worstObserved ? (values.min()! - mean) / sd : 0
         let standardised = values.map { ($0 - mean) / sd - shift }
         let fit: GaussianProcessFit
         var decision: RefitSchedule.Decision?

@@ -58,6 +58,9 @@ public struct TrustRegionOptions: Sendable, Equatable {
     /// the function where the search is, not its average over the cube. `nil` (the default)
     /// keeps the global model.
     public var localModelSize: Int?
+    /// The local model's prior mean (with ``localModelSize``); `nil` (the default) keeps
+    /// ``BayesianOptimizerOptions/priorMean``.
+    public var localPriorMean: PriorMean?
     /// Where a collapsed region restarts (default ``Restart/incumbent``).
     public var restart = Restart.incumbent
     /// With ``Restart/newRegion``, uniformly random suggestions drawn after a restart before

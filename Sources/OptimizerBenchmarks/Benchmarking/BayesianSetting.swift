@@ -36,6 +36,7 @@ package enum BayesianSetting {
             "trust_region_threshold": "observations from which the trust region applies (default \(options.trustRegion.threshold))",
             "trust_region_local": "k or off (default \(options.trustRegion.localModelSize.map(String.init) ?? "off")): fit the GP inside the trust region to the k observations nearest its centre",
             "trust_region_restart": "\(choices(TrustRegionOptions.Restart.allCases.map(\.rawValue), default: options.trustRegion.restart.rawValue)): where a collapsed trust region restarts",
+            "trust_region_prior_mean": "the trust region's local model's prior mean: \(PriorMean.allCases.map(\.rawValue).joined(separator: " or ")) (default: prior_mean's)",
             "trust_region_design": "random points drawn after a restart in a new region (default \(options.trustRegion.restartDesignSize))",
             "discrete_search": "\(choices(["on", "off"], default: Settings().searchesDiscreteCoordinates ? "on" : "off")): maximise over runnable points or the relaxation",
         ]
@@ -144,6 +145,8 @@ package enum BayesianSetting {
                 if value == "off" { s.options.trustRegion.localModelSize = nil } else if let v = count(min: 2) { s.options.trustRegion.localModelSize = v }
             case "trust_region_restart":
                 if let v = oneOf(TrustRegionOptions.Restart.allCases.map(\.rawValue)) { s.options.trustRegion.restart = .init(rawValue: v)! }
+            case "trust_region_prior_mean":
+                if let v = oneOf(PriorMean.allCases.map(\.rawValue)) { s.options.trustRegion.localPriorMean = PriorMean(rawValue: v)! }
             case "trust_region_design": if let v = count(min: 1) { s.options.trustRegion.restartDesignSize = v }
             case "discrete_search": if let v = oneOf(["on", "off"]) { s.searchesDiscreteCoordinates = v == "on" }
             default:

@@ -90,6 +90,7 @@ import TestSupport
             "candidates=512", "restarts=0", "acquisition=ei", "output_warping=none", "discrete_search=off",
             "initial_points=random", "incumbent_shrinkage=0.25", "prior_mean=average", "trust_region=on",
             "trust_region_threshold=150", "trust_region_local=64", "trust_region_restart=new_region", "trust_region_design=5",
+            "trust_region_prior_mean=average",
         ])
         #expect(s.initialDesign == .random && s.options.incumbentShrinkage == 0.25)
         #expect(s.initialDesignSize == 7 && !s.searchesDiscreteCoordinates)
@@ -107,9 +108,9 @@ import TestSupport
         #expect(s.options.trustRegion.isEnabled && !BayesianOptimizerOptions().trustRegion.isEnabled)
         #expect(sampler.optimizer.options.trustRegion.isEnabled)
         let region = sampler.optimizer.options.trustRegion
-        #expect(region.threshold == 150 && region.localModelSize == 64 && region.restart == .newRegion && region.restartDesignSize == 5)
+        #expect(region.threshold == 150 && region.localModelSize == 64 && region.restart == .newRegion && region.restartDesignSize == 5 && region.localPriorMean == .average)
         #expect(try BayesianSetting.parse(["trust_region_local=off"]).options.trustRegion.localModelSize == nil)
-        #expect(BayesianSetting.keys.count == 22)
+        #expect(BayesianSetting.keys.count == 23)
         // The help quotes the defaults the option types hold.
         #expect(BayesianSetting.keys.first { $0.key == "noise_prior_loc" }?.value == "mean of log σ²ₙ (default −6)")
         #expect(BayesianSetting.keys.first { $0.key == "incumbent_shrinkage" }?.value.hasSuffix("(default 0.75)") == true)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tables of the local trust region's budget-1,000 runs (raw/) against the peers' runs
+"""Tables of the local trust region's budget-1,000 runs (raw/: k = 500 and k = 200 nearest rows) against the peers' runs
 (Benchmarks/peers/results/quality/raw/, CMA-ES and random 20 seeds, TPE 1) and hdbench's
 global-GP and trust-region runs of the same seeds (../raw/, ../trust-region/raw/).
 
@@ -49,7 +49,8 @@ def cell(runs, k=-1):
 
 def main():
     columns = {
-        "local trust region": lambda p: load(os.path.join(HERE, "raw", f"{p}__*.jsonl"), p),
+        "local 500": lambda p: load(os.path.join(HERE, "raw", f"{p}__*trust_region_local=500,*.jsonl"), p),
+        "local 200": lambda p: load(os.path.join(HERE, "raw", f"{p}__*trust_region_local=200,*.jsonl"), p),
         "global GP (default)": lambda p: load(os.path.join(HERE, "..", "raw", f"{p}__hdbench-bayesian__b1000.jsonl"), p),
         "CMA-ES": lambda p: load(os.path.join(PEERS, f"{p}__optuna-cmaes__b1000.jsonl"), p),
         "TPE": lambda p: load(os.path.join(PEERS, f"{p}__optuna-tpe__b1000.jsonl"), p),
@@ -70,12 +71,13 @@ def main():
             runs = data[p][c]
             row.append(" / ".join(f"{statistics.median(r[i] for r in runs.values()):.2f}" for i in range(4)) if runs else "—")
         print(f"| {p} | " + " | ".join(row) + " |")
-    print("\nPer seed, log10 regret at 1,000: local trust region (global GP of the same seed, where run).\n")
-    print("| problem | seeds |")
+    print("\nPer seed, log10 regret at 1,000: local 500 / local 200 / global GP (— where not run).\n")
+    print("| problem | seed: local 500 / local 200 / global GP |")
     print("|---|---|")
     for p in MINIMUM:
-        local, glob_ = data[p]["local trust region"], data[p]["global GP (default)"]
-        items = [f"{s}: {local[s][-1]:.2f}" + (f" ({glob_[s][-1]:.2f})" if s in glob_ else "") for s in sorted(local)]
+        runs = [data[p][c] for c in ("local 500", "local 200", "global GP (default)")]
+        seeds = sorted(set().union(*runs))
+        items = [f"{s}: " + " / ".join(f"{r[s][-1]:.2f}" if s in r else "—" for r in runs) for s in seeds]
         print(f"| {p} | " + ", ".join(items) + " |")
 
 
