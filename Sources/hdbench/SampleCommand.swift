@@ -39,7 +39,7 @@ struct SampleCommand: ParsableCommand {
         for warning in definition.warnings { printToStandardError("warning: \(warning)") }
         var sampler: any Sampler
         do {
-            sampler = try makeSampler(definition.sampling, space: definition.searchSpace, seed: seed)
+            sampler = try definition.makeSweepSampler(seed: seed)
         } catch {
             for problem in error.problems { printToStandardError(problem.description) }
             throw ExitCode(2)

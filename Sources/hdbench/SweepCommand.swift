@@ -125,7 +125,7 @@ struct SweepCommand: AsyncParsableCommand {
             throw usageError([ConfigurationProblem(path: startOptions.enqueue != nil ? "--enqueue" : "--warm-start", message: "applies when a sweep starts; a resumed sweep runs the rest of the queue and keeps the warm start recorded when it started (resume without it)")])
         }
         let start = try startOptions.read(for: definition)
-        let sampler = try makeSampler(definition.sampling, space: definition.searchSpace)
+        let sampler = try definition.makeSweepSampler()
         let directory = try chooseDirectory(job: jobURL, node: definition.pipelineNode)
         if resume, let existing = try? ExperimentStore.open(existing: directory) {
             // A resumed sweep runs with the overrides it started with.

@@ -104,6 +104,18 @@ public struct TrustRegionOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// The configuration measured at budgets of 1,000 in 10–20 dimensions
+    /// (<doc:DecisionLog#A-local-model-and-restarts-in-the-trust-region>): enabled from 300
+    /// observations, a local model on the 500 nearest observations, alternating restarts.
+    /// What `x-hdbench: {trust_region: true}` selects for a sweep.
+    public static var measuredLocal: TrustRegionOptions {
+        var options = TrustRegionOptions()
+        options.isEnabled = true
+        options.localModelSize = 500
+        options.restart = .alternating
+        return options
+    }
+
     /// τ_fail for dimension d.
     public func failureTolerance(dimension d: Int) -> Int { failureTolerance ?? max(4, d) }
 }

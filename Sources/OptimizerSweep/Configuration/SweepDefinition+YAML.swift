@@ -116,6 +116,7 @@ struct SweepYAMLParser {
     var appendArguments = false
     var azuremlRunShim = true
     var target: Double?
+    var trustRegion = false
     /// `--node`: the sweep node of a pipeline job to run.
     var node: String?
     /// The pipeline node being read, once selected.
@@ -195,6 +196,9 @@ struct SweepYAMLParser {
         if let space, let sampling {
             checkSampling(sampling, space: space, early: fields["early_termination"] != nil, limits: limits)
         }
+        if trustRegion, let sampling, sampling.typeName != "bayesian" {
+            reader.error("x-hdbench.trust_region", "applies to bayesian sampling only; this sweep uses \(sampling.typeName) sampling (remove the key or use sampling_algorithm: bayesian)")
+        }
 
         guard reader.problems.isEmpty, var trial, let space, let sampling, let objective, let limits else { return nil }
         trial.appendArguments = appendArguments
@@ -205,6 +209,7 @@ struct SweepYAMLParser {
         definition.inputDeclarations = declaredInputs.map(\.declaration)
         definition.azuremlRunShim = azuremlRunShim
         definition.target = target
+        definition.trustRegion = trustRegion
         definition.pipelineNode = selectedNode
         return definition
     }
@@ -214,7 +219,7 @@ struct SweepYAMLParser {
     mutating func readExtensions(_ node: YAML11Node) {
         guard let entries = reader.mapping(node, "x-hdbench", example: "x-hdbench: {extensions: true}") else { return }
         var ignored: [(path: String, value: String)] = []
-        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions", "append_arguments", "azureml_run_shim", "target"],
+        let fields = reader.keyed(entries, "x-hdbench", allowed: ["extensions", "append_arguments", "azureml_run_shim", "target", "trust_region"],
                                   recorded: &ignored, what: "x-hdbench")
         if let on = reader.boolean(fields["extensions"], "x-hdbench.extensions", example: "extensions: true"), on {
             extensions = true
@@ -226,6 +231,10 @@ struct SweepYAMLParser {
         if let node = fields["azureml_run_shim"],
            let on = reader.boolean(node, "x-hdbench.azureml_run_shim", example: "azureml_run_shim: false") {
             azuremlRunShim = on
+        }
+        if let node = fields["trust_region"],
+           let on = reader.boolean(node, "x-hdbench.trust_region", example: "trust_region: true") {
+            trustRegion = on
         }
         if let node = fields["target"], let value = reader.number(node, "x-hdbench.target", example: "target: 0.95") {
             if value.isFinite {

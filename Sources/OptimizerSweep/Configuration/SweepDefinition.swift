@@ -27,6 +27,10 @@ public struct SweepDefinition: Sendable {
     /// ≤ when minimising; `x-hdbench: {target: VALUE}` or `--target VALUE`): running trials are
     /// cancelled as by the sweep `timeout`, and the reason is recorded. `nil`: no target.
     public var target: Double?
+    /// Whether a Bayesian sweep confines its search to a local trust region from 300 trials on
+    /// (`x-hdbench: {trust_region: true}`; ``TrustRegionOptions/measuredLocal``). Default
+    /// `false`: the sampler's defaults.
+    public var trustRegion = false
     /// For a pipeline job: the sweep node this definition is (`--node`); `nil` for a sweep job.
     public var pipelineNode: String?
     /// Names of the declared `outputs`; each trial gets its own folder for each.
@@ -173,3 +177,13 @@ public struct Limits: Sendable, Hashable, Codable {
     }
 }
 
+extension SweepDefinition {
+    /// The sampler this sweep runs: ``makeSampler(_:space:seed:)`` for ``sampling``, with the
+    /// trust region of ``trustRegion`` for a Bayesian sweep.
+    public func makeSweepSampler(seed: UInt64? = nil) throws(ConfigurationError) -> any Sampler {
+        let sampler = try makeSampler(sampling, space: searchSpace, seed: seed)
+        guard trustRegion, var bayesian = sampler as? BayesianSampler else { return sampler }
+        bayesian.optimizer.options.trustRegion = .measuredLocal
+        return bayesian
+    }
+}

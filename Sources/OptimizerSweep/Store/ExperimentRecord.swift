@@ -77,6 +77,9 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
     public var pipelineNode: String?
     /// The primary-metric value that ends the sweep (`x-hdbench.target`, `--target`), if any.
     public var target: Double?
+    /// Whether the Bayesian sampler used the local trust region (`x-hdbench.trust_region`);
+    /// `nil` when it did not (or the experiment was recorded before the key existed).
+    public var trustRegion: Bool?
     /// `trial.environment_variables`.
     public var environmentVariables: [NameValue]
     /// Literal `inputs`.
@@ -110,6 +113,7 @@ public struct ResolvedSweepConfiguration: Sendable, Hashable, Codable {
         overrides = definition.overrides.isEmpty ? nil : definition.overrides
         pipelineNode = definition.pipelineNode
         target = definition.target
+        trustRegion = definition.trustRegion ? true : nil
         environmentVariables = definition.trial.environmentVariables.map { NameValue(name: $0.name, value: $0.value) }
         inputs = definition.inputs.map { NameValue(name: $0.name, value: $0.value) }
         outputs = definition.outputs

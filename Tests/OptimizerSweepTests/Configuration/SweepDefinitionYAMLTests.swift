@@ -178,6 +178,24 @@ struct SweepDefinitionYAMLTests {
         #expect(problems("").first?.contains("empty") == true)
     }
 
+    /// `x-hdbench: {trust_region: true}` gives a Bayesian sweep's sampler the measured local
+    /// trust region; other samplers refuse it, naming the field; off by default.
+    @Test func trustRegionIsForBayesianSweeps() throws {
+        let bayesian = Self.minimal.replacingOccurrences(of: "sampling_algorithm: random", with: "sampling_algorithm: bayesian")
+        let on = try parse(bayesian + "\nx-hdbench: {trust_region: true}\n")
+        #expect(on.trustRegion)
+        let sampler = try #require(try on.makeSweepSampler() as? BayesianSampler)
+        #expect(sampler.optimizer.options.trustRegion == .measuredLocal && TrustRegionOptions.measuredLocal.isEnabled)
+        #expect(TrustRegionOptions.measuredLocal.localModelSize == 500 && TrustRegionOptions.measuredLocal.restart == .alternating)
+        let off = try #require(try parse(bayesian).makeSweepSampler() as? BayesianSampler)
+        #expect(!off.optimizer.options.trustRegion.isEnabled)
+        #expect(try !parse(bayesian + "\nx-hdbench: {trust_region: false}\n").trustRegion)
+        #expect(ResolvedSweepConfiguration(definition: on, options: SweepOptions()).trustRegion == true)
+        #expect(problems(Self.minimal + "\nx-hdbench: {trust_region: true}\n")
+            == ["x-hdbench.trust_region: applies to bayesian sampling only; this sweep uses random sampling (remove the key or use sampling_algorithm: bayesian)"])
+        #expect(problems(bayesian + "\nx-hdbench: {trust_region: maybe}\n").first?.hasPrefix("x-hdbench.trust_region:") == true)
+    }
+
     @Test func targetIsAFiniteNumber() throws {
         #expect(try parse(Self.minimal + "\nx-hdbench: {target: 0.95}\n").target == 0.95)
         #expect(try parse(Self.minimal + "\nx-hdbench: {target: -3}\n").target == -3)
