@@ -106,12 +106,12 @@ public struct TrustRegionOptions: Sendable, Equatable {
 
     /// The configuration measured at budgets of 1,000 in 10–20 dimensions
     /// (<doc:DecisionLog#A-local-model-and-restarts-in-the-trust-region>): enabled from 300
-    /// observations, a local model on the 500 nearest observations, alternating restarts.
+    /// observations, a local model on the 200 nearest observations, alternating restarts.
     /// What `x-hdbench: {trust_region: true}` selects for a sweep.
     public static var measuredLocal: TrustRegionOptions {
         var options = TrustRegionOptions()
         options.isEnabled = true
-        options.localModelSize = 500
+        options.localModelSize = 200
         options.restart = .alternating
         return options
     }

@@ -186,7 +186,7 @@ struct SweepDefinitionYAMLTests {
         #expect(on.trustRegion)
         let sampler = try #require(try on.makeSweepSampler() as? BayesianSampler)
         #expect(sampler.optimizer.options.trustRegion == .measuredLocal && TrustRegionOptions.measuredLocal.isEnabled)
-        #expect(TrustRegionOptions.measuredLocal.localModelSize == 500 && TrustRegionOptions.measuredLocal.restart == .alternating)
+        #expect(TrustRegionOptions.measuredLocal.localModelSize == 200 && TrustRegionOptions.measuredLocal.restart == .alternating)
         let off = try #require(try parse(bayesian).makeSweepSampler() as? BayesianSampler)
         #expect(!off.optimizer.options.trustRegion.isEnabled)
         #expect(try !parse(bayesian + "\nx-hdbench: {trust_region: false}\n").trustRegion)

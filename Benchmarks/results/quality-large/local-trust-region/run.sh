@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 hdbench="$1"; seeds="$2"; shift 2
 settings=("$@")
-[ ${#settings[@]} -gt 0 ] || settings=(trust_region=on trust_region_local=500 trust_region_restart=alternating)
+[ ${#settings[@]} -gt 0 ] || settings=(trust_region=on trust_region_local=200 trust_region_restart=alternating)
 sets=(); for s in "${settings[@]}"; do sets+=(--set "$s"); done
 worker() {
     for s in $(seq 1 "$seeds"); do
