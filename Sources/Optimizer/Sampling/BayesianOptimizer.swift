@@ -362,8 +362,11 @@ public struct BayesianOptimizer: Sendable {
             trustRegion = state
             drawsRestartPoint = state.isDrawingRestartDesign(rows: total, options: region)
             globalRestartPoint = drawsRestartPoint && region.restart == .globalModel
+        } else {
+            trustRegion = nil
         }
-        if region.isEnabled, total >= region.threshold, !globalRestartPoint, let state = trustRegion {
+        // A global-model restart point is searched as without a region: no centre, every row.
+        if let state = trustRegion, !globalRestartPoint {
             let since = min(state.restartRow, total - 1)
             let centreRow = (since..<total).max { values[$0] != values[$1] ? values[$0] < values[$1] : $0 > $1 }!
             centre = observed.row(centreRow)
@@ -382,9 +385,6 @@ public struct BayesianOptimizer: Sendable {
                 subsetRows = rows.count
                 regionModel = true
             }
-        }
-        if !region.isEnabled || total < region.threshold {
-            trustRegion = nil
         }
         if subsetRows == nil, values.count > large.threshold, large.model == .subset {
             let scales = warm ? lastHyperparameters?.logLengthScales : nil
@@ -498,7 +498,7 @@ public struct BayesianOptimizer: Sendable {
                                   hyperparameters: fit.model.hyperparameters, fitSeconds: fitSeconds,
                                   acquisitionSeconds: Self.seconds(clock.now - acquisitionStart),
                                   fit: fit, maximum: maximum, decision: decision, subsetRows: subsetRows,
-                                  trustRegion: centre == nil && !globalRestartPoint ? nil : trustRegion, isRestartPoint: drawsRestartPoint)
+                                  trustRegion: trustRegion, isRestartPoint: drawsRestartPoint)
     }
 
     /// The m×d `candidates` drawn in the unit cube mapped affinely into `box`:

@@ -32,10 +32,7 @@ public enum LocalSubset {
         let n = values.count, d = observed.columns
         precondition(observed.rows == n && size >= 1, "LocalSubset.indices: X is \(observed.rows)×\(d) with \(n) values, size \(size)")
         guard n > size else { return Array(0..<n) }
-        var inverseScales = [Double](repeating: 1, count: d)
-        if let logLengthScales, logLengthScales.count == d, logLengthScales.allSatisfy(\.isFinite) {
-            inverseScales = logLengthScales.map { exp(-$0) }
-        }
+        let inverseScales = inverseLengthScales(logLengthScales, dimension: d)
         var chosen = [Bool](repeating: false, count: n)
         var count = 0
         func take(_ i: Int) {
@@ -48,14 +45,7 @@ public enum LocalSubset {
         // 2. The nearest to the best point.
         let best = byValue[0]
         let anchor = (0..<d).map { observed[best, $0] }
-        func distance(_ i: Int, _ to: [Double]) -> Double {
-            var s = 0.0
-            for j in 0..<d {
-                let t = (observed.elements[i + j * n] - to[j]) * inverseScales[j]
-                s += t * t
-            }
-            return s
-        }
+        func distance(_ i: Int, _ to: [Double]) -> Double { squaredDistance(observed, row: i, to: to, inverseScales: inverseScales) }
         let toBest = (0..<n).map { distance($0, anchor) }
         let nearCount = min(size - count, (3 * size + 7) / 8)
         var near = 0
@@ -89,19 +79,29 @@ public enum LocalSubset {
         let n = observed.rows, d = observed.columns
         precondition(center >= 0 && center < n && count >= 1, "LocalSubset.nearest: row \(center) of \(n), count \(count)")
         guard n > count else { return Array(0..<n) }
-        var inverseScales = [Double](repeating: 1, count: d)
-        if let logLengthScales, logLengthScales.count == d, logLengthScales.allSatisfy(\.isFinite) {
-            inverseScales = logLengthScales.map { exp(-$0) }
-        }
-        let distances = (0..<n).map { i in
-            var s = 0.0
-            for j in 0..<d {
-                let t = (observed.elements[i + j * n] - observed.elements[center + j * n]) * inverseScales[j]
-                s += t * t
-            }
-            return s
-        }
+        let inverseScales = inverseLengthScales(logLengthScales, dimension: d)
+        let anchor = observed.row(center)
+        let distances = (0..<n).map { squaredDistance(observed, row: $0, to: anchor, inverseScales: inverseScales) }
         let order = (0..<n).sorted { distances[$0] != distances[$1] ? distances[$0] < distances[$1] : $0 < $1 }
         return order.prefix(count).sorted()
+    }
+
+    /// 1/ℓⱼ from log ℓ; unit scales when `logLengthScales` is `nil`, of the wrong length or not finite.
+    private static func inverseLengthScales(_ logLengthScales: [Double]?, dimension d: Int) -> [Double] {
+        guard let logLengthScales, logLengthScales.count == d, logLengthScales.allSatisfy(\.isFinite) else {
+            return [Double](repeating: 1, count: d)
+        }
+        return logLengthScales.map { exp(-$0) }
+    }
+
+    /// ‖(xᵢ − to)/ℓ‖² for row i of X. O(d).
+    private static func squaredDistance(_ observed: Matrix, row i: Int, to: [Double], inverseScales: [Double]) -> Double {
+        let n = observed.rows
+        var s = 0.0
+        for j in 0..<observed.columns {
+            let t = (observed.elements[i + j * n] - to[j]) * inverseScales[j]
+            s += t * t
+        }
+        return s
     }
 }

@@ -174,12 +174,27 @@ import TestSupport
     static func history(_ space: SearchSpace, n: Int) -> SamplerHistory {
         var history = SamplerHistory(goal: .minimize)
         var rng = SplitMix64(seed: 5, stream: 0)
-        for t in 0..<n {
-            let c = space.sample(using: &rng)
-            let v = TestFunction.branin.evaluate([c["x"]!.numericValue!, c["y"]!.numericValue!])
-            history.observations.append(SamplerObservation(trial: t, configuration: c, value: v, isPending: false))
-        }
+        for t in 0..<n { record(space.sample(using: &rng), trial: t, in: &history) }
         return history
+    }
+
+    /// Appends Branin's value at `configuration` to `history` as trial `trial`.
+    static func record(_ configuration: Configuration, trial: Int, in history: inout SamplerHistory) {
+        let v = TestFunction.branin.evaluate([configuration["x"]!.numericValue!, configuration["y"]!.numericValue!])
+        history.observations.append(SamplerObservation(trial: trial, configuration: configuration, value: v, isPending: false))
+    }
+
+    /// The sampler's suggestion for `trial`, checked against a sampler of the same seed and
+    /// options restored from the state saved before it: the same configuration and state.
+    static func suggestAndResume(_ sampler: inout BayesianSampler, space: SearchSpace, seed: UInt64, options: BayesianOptimizerOptions,
+                                 history: SamplerHistory, trial: Int, label: String) throws -> Suggestion {
+        let saved = sampler.state
+        let next = try #require(try sampler.suggestion(history: history, trialIndex: trial))
+        var resumed = BayesianSampler(space: space, seed: seed, options: options)
+        if let saved { try resumed.restore(saved) }
+        let again = try #require(try resumed.suggestion(history: history, trialIndex: trial))
+        #expect(again.configuration == next.configuration && again.state == next.state, "\(label)")
+        return next
     }
 
     static func samplerOptions(threshold: Int, enabled: Bool) -> BayesianOptimizerOptions {
@@ -225,17 +240,10 @@ import TestSupport
         var sampler = BayesianSampler(space: space, seed: 4, options: options)
         var sides: Set<Double> = []
         for t in 25..<35 {
-            let saved = sampler.state
-            let next = try #require(try sampler.suggestion(history: history, trialIndex: t))
-            var resumed = BayesianSampler(space: space, seed: 4, options: options)
-            if let saved { try resumed.restore(saved) }
-            let again = try #require(try resumed.suggestion(history: history, trialIndex: t))
-            #expect(again.configuration == next.configuration && again.state == next.state, "trial \(t)")
+            let next = try Self.suggestAndResume(&sampler, space: space, seed: 4, options: options, history: history, trial: t, label: "trial \(t)")
             let region = try #require(sampler.optimizer.trustRegion)
             sides.insert(region.side)
-            let c = next.configuration
-            let v = TestFunction.branin.evaluate([c["x"]!.numericValue!, c["y"]!.numericValue!])
-            history.observations.append(SamplerObservation(trial: t, configuration: c, value: v, isPending: false))
+            Self.record(next.configuration, trial: t, in: &history)
         }
         #expect(!sides.isEmpty)
         try Self.exactResumeWithRestarts(restart: .newRegion)
@@ -267,12 +275,8 @@ import TestSupport
         var restartPoints = 0, centredSinceRestart = 0
         let encoding = SearchSpaceEncoding(space)
         for t in 25..<39 {
-            let saved = sampler.state
-            let next = try #require(try sampler.suggestion(history: history, trialIndex: t))
-            var resumed = BayesianSampler(space: space, seed: 9, options: options)
-            if let saved { try resumed.restore(saved) }
-            let again = try #require(try resumed.suggestion(history: history, trialIndex: t))
-            #expect(again.configuration == next.configuration && again.state == next.state, "\(restart) trial \(t)")
+            let next = try Self.suggestAndResume(&sampler, space: space, seed: 9, options: options, history: history, trial: t,
+                                                 label: "\(restart) trial \(t)")
             let message = next.diagnostics.map(\.message).joined()
             let region = try #require(sampler.optimizer.trustRegion)
             let sinceRestart = t - region.restartRow
@@ -296,9 +300,7 @@ import TestSupport
                 #expect(box.contains(try #require(sampler.lastModelSuggestion?.point)), "trial \(t)")
                 centredSinceRestart += 1
             }
-            let c = next.configuration
-            let v = TestFunction.branin.evaluate([c["x"]!.numericValue!, c["y"]!.numericValue!])
-            history.observations.append(SamplerObservation(trial: t, configuration: c, value: v, isPending: false))
+            Self.record(next.configuration, trial: t, in: &history)
         }
         #expect(restartPoints >= 2 && centredSinceRestart >= 1, "restart points \(restartPoints), centred \(centredSinceRestart)")
     }
